@@ -1,0 +1,68 @@
+package io.taskharbor.api;
+
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The identity of a job: a UUID, by default a time-ordered UUIDv7 so that new ids sort after old ones and index
+ * pages stay warm.
+ *
+ * <p>Ids order as unsigned 128-bit numbers ({@link #compareTo}), which is also how PostgreSQL orders {@code uuid};
+ * every driver breaks reserve-order ties with this order.
+ *
+ * @param uuid the UUID, not null
+ */
+public record JobId(UUID uuid) implements Comparable<JobId> {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  public JobId {
+    Objects.requireNonNull(uuid, "uuid");
+  }
+
+  /** Returns a new time-ordered (version 7) id. Thread-safe. */
+  public static JobId newId() {
+    long millis = System.currentTimeMillis();
+    long randA = RANDOM.nextLong();
+    long randB = RANDOM.nextLong();
+    long msb = (millis << 16) | 0x7000L | (randA & 0x0FFFL);
+    long lsb = (randB & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new JobId(new UUID(msb, lsb));
+  }
+
+  /**
+   * Parses the canonical text form of a job id.
+   *
+   * @throws IllegalArgumentException if {@code text} is not a UUID such as {@code 0190a1b2-...}
+   */
+  public static JobId parse(String text) {
+    Objects.requireNonNull(text, "text");
+    try {
+      if (text.length() != 36) {
+        throw new IllegalArgumentException("length " + text.length());
+      }
+      return new JobId(UUID.fromString(text));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "job id '" + abbreviate(text) + "' is not a UUID: pass the 36-character form such as "
+              + "'0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'",
+          e);
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+  }
+
+  @Override
+  public int compareTo(JobId other) {
+    int c = Long.compareUnsigned(uuid.getMostSignificantBits(), other.uuid.getMostSignificantBits());
+    return c != 0 ? c : Long.compareUnsigned(uuid.getLeastSignificantBits(), other.uuid.getLeastSignificantBits());
+  }
+
+  @Override
+  public String toString() {
+    return uuid.toString();
+  }
+}
