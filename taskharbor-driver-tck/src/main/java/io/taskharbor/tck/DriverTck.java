@@ -32,11 +32,21 @@ public abstract class DriverTck {
     return first;
   }
 
+  // Contract groups are added here, one @Nested class each, extending a top-level *Contract class.
+
+  @Nested
+  @DisplayName("property: random action sequences agree with the reference model")
+  class Properties extends PropertyContract {
+    Properties() {
+      super(DriverTck.this);
+    }
+  }
+
   @Nested
   @DisplayName("worker: a real Worker on this driver")
   class Worker extends WorkerContract {
     Worker() {
-      super(DriverTck.this::newDriver);
+      super(DriverTck.this);
     }
   }
 }
