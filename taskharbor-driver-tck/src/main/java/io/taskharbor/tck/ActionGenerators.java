@@ -1,0 +1,225 @@
+package io.taskharbor.tck;
+
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobStatus;
+import io.taskharbor.tck.Action.JobRef;
+import io.taskharbor.tck.Action.TokenChoice;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+/**
+ * The QuickTheories side of the property tests: generators of {@link Action} sequences. Everything else (actions,
+ * model, runner, comparison) is plain Java; replacing the property-test library means rewriting this class and the
+ * few lines of {@link DifferentialCheck} that drive it.
+ *
+ * <p>Choices shrink towards the first value listed, so each list starts with the simplest value, and the most common
+ * step kinds come first in the frequency tables.
+ */
+final class ActionGenerators {
+
+  private static final Duration LEASE = Actions.LEASE;
+  private static final Duration MICRO = Actions.MICRO;
+
+  private ActionGenerators() {}
+
+  /**
+   * Returns sequences of 1 to {@code maxSteps} steps for {@code profile}: up to three enqueues first (so that most
+   * sequences have jobs to work on from the start), then steps of every kind.
+   */
+  static Gen<List<Action>> sequences(DifferentialCheck.Profile profile, int maxSteps) {
+    Mix mix = switch (profile) {
+      case GENERAL -> general();
+      case LEASE_BOUNDARIES -> leaseBoundaries();
+    };
+    int setupSteps = Math.min(3, maxSteps - 1);
+    Gen<List<Action>> setup = lists().of(mix.setup()).ofSizeBetween(0, setupSteps);
+    Gen<List<Action>> body = lists().of(mix.step()).ofSizeBetween(1, maxSteps - setupSteps);
+    return setup.zip(body, (first, then) -> {
+      List<Action> all = new ArrayList<>(first);
+      all.addAll(then);
+      return List.copyOf(all);
+    });
+  }
+
+  /** A profile's step generators: the enqueues that open a sequence, and the steps that follow. */
+  private record Mix(Gen<Action> setup, Gen<Action> step) {}
+
+  // ---------------------------------------------------------------- the general mix
+
+  private static Mix general() {
+    Gen<String> queue = pick("q-a", "q-a", "q-a", "q-b", "q-b", "q:c");
+    Gen<TokenChoice> token = pick(TokenChoice.CURRENT, TokenChoice.CURRENT, TokenChoice.CURRENT,
+        TokenChoice.CURRENT, TokenChoice.CURRENT, TokenChoice.STALE, TokenChoice.STALE, TokenChoice.FOREIGN,
+        TokenChoice.RANDOM, TokenChoice.RANDOM);
+    Gen<JobRef> ref = jobRef();
+    Gen<JobRef> inflight = aimedAt(JobStatus.INFLIGHT, 70, ref);
+    Gen<JobRef> dead = aimedAt(JobStatus.DLQ, 50, ref);
+    Gen<Action.JobSpec> job = jobSpec(queue, pick(null, null, null, "k1", "k2", "k3"),
+        pick(null, null, null, null, Duration.ZERO, Duration.ofSeconds(-1), MICRO, Duration.ofSeconds(3), LEASE),
+        pick(0, 0, 0, 0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE), pick(2, 1, 3, 25));
+    Gen<Action.CompletionSpec> completion = completion(inflight, token);
+    List<JobId> cursors = new ArrayList<>(Arrays.asList(null, null, null));
+    cursors.addAll(Actions.JOB_IDS);
+    Gen<JobId> startAfter = Generate.pick(cursors);
+    Gen<Action> setup = frequency(
+        step(7, job.map(j -> new Action.Enqueue(List.of(j)))),
+        step(3, lists().of(job).ofSizeBetween(2, 3).map(js -> new Action.Enqueue(js))));
+    return new Mix(setup, frequency(
+        step(14, job.map(j -> new Action.Enqueue(List.of(j)))),
+        step(18, reserve(pick(null, null, "q-a", "q-b", "q:c"), integers().between(1, 3),
+            pick(LEASE, LEASE, LEASE, Duration.ofSeconds(3)))),
+        step(10, completion.map(c -> new Action.Complete(List.of(c)))),
+        step(9, advance(pick(LEASE, MICRO, LEASE.minus(MICRO), LEASE.plus(MICRO), Duration.ofSeconds(3)))),
+        step(3, lists().of(job).ofSizeBetween(2, 3).map(js -> new Action.Enqueue(js))),
+        step(2, lists().of(completion).ofSizeBetween(2, 3).map(cs -> new Action.Complete(cs))),
+        step(4, in -> new Action.ExtendLease(inflight.generate(in), token.generate(in),
+            pick(LEASE, Duration.ofSeconds(3), Duration.ofSeconds(20)).generate(in))),
+        step(3, aimedAt(JobStatus.READY, 50, ref).map(r -> new Action.Cancel(r))),
+        step(3, in -> new Action.Requeue(dead.generate(in), Generate.booleans().generate(in))),
+        step(2, ref.map(r -> new Action.Delete(r))),
+        step(2, in -> new Action.Purge(terminalStatuses().generate(in),
+            pick(Duration.ZERO, MICRO.negated(), MICRO, LEASE.negated()).generate(in))),
+        step(2, ref.map(r -> new Action.Get(r))),
+        step(2, in -> new Action.ListJobs(pick(null, "q-a", "q-b").generate(in), statusFilter().generate(in),
+            pick(null, "t1").generate(in), pick(1000, 1, 1, 2, 2, 3).generate(in),
+            startAfter.generate(in))),
+        step(2, queue.map(q -> new Action.Stats(q))),
+        step(2, in -> new Action.FindByKey(queue.generate(in), pick("k1", "k2", "k3").generate(in)))));
+  }
+
+  private static Gen<JobRef> jobRef() {
+    return frequency(
+        Pair.of(30, Generate.constant(() -> (JobRef) new Action.Reserved(0))),
+        Pair.of(20, integers().between(1, 2).map(k -> (JobRef) new Action.Reserved(k))),
+        Pair.of(35, integers().between(0, 7).map(k -> (JobRef) new Action.Created(k))),
+        Pair.of(15, Generate.pick(Actions.JOB_IDS).map(id -> (JobRef) new Action.PoolId(id))));
+  }
+
+  /** {@code percent}% of the time a job that had {@code status} after the previous step, else {@code otherwise}. */
+  private static Gen<JobRef> aimedAt(JobStatus status, int percent, Gen<JobRef> otherwise) {
+    return frequency(
+        Pair.of(100 - percent, otherwise),
+        Pair.of(percent * 4 / 5, Generate.constant(() -> (JobRef) new Action.InStatus(status, 0))),
+        Pair.of(percent / 5, integers().between(1, 2).map(k -> (JobRef) new Action.InStatus(status, k))));
+  }
+
+  private static Gen<Action.JobSpec> jobSpec(
+      Gen<String> queue, Gen<String> key, Gen<Duration> runAt, Gen<Integer> priority, Gen<Integer> maxAttempts) {
+    Gen<JobId> id = frequency(
+        Pair.of(6, Generate.constant(() -> (JobId) null)),
+        Pair.of(4, Generate.pick(Actions.JOB_IDS)));
+    Gen<String> type = pick(Actions.TYPES.toArray(String[]::new));
+    Gen<String> payload = pick(Actions.PAYLOADS.toArray(String[]::new));
+    Gen<Duration> timeout = pick(null, null, null, Duration.ofSeconds(30));
+    return in -> new Action.JobSpec(id.generate(in), queue.generate(in), type.generate(in),
+        payload.generate(in), priority.generate(in), runAt.generate(in), key.generate(in), maxAttempts.generate(in),
+        timeout.generate(in));
+  }
+
+  private static Gen<Action.CompletionSpec> completion(Gen<JobRef> ref, Gen<TokenChoice> token) {
+    Gen<Duration> retryAt = pick(null, null, MICRO, LEASE, Duration.ofSeconds(-1));
+    Gen<String> error = pick(null, "boom", "é😀 failed");
+    return frequency(
+        done(35, in -> new Action.Ack(ref.generate(in), token.generate(in),
+            pick(null, "{\"ok\":true}", "null", "[1, 2.50]").generate(in))),
+        done(25, in -> new Action.Retry(ref.generate(in), token.generate(in), retryAt.generate(in),
+            error.generate(in))),
+        done(20, in -> new Action.Fail(ref.generate(in), token.generate(in),
+            pick("gave up", "permanent").generate(in), error.generate(in))),
+        done(20, in -> new Action.Release(ref.generate(in), token.generate(in),
+            pick(null, LEASE).generate(in))));
+  }
+
+  private static Gen<Action> reserve(Gen<String> queue, Gen<Integer> max, Gen<Duration> lease) {
+    return in -> new Action.Reserve(queue.generate(in), max.generate(in), lease.generate(in));
+  }
+
+  private static Gen<Action> advance(Gen<Duration> step) {
+    return step.map(d -> (Action) new Action.AdvanceClock(d));
+  }
+
+  private static Gen<Set<JobStatus>> terminalStatuses() {
+    List<JobStatus> terminal = List.of(JobStatus.DONE, JobStatus.DLQ, JobStatus.CANCELED);
+    return integers().between(1, 7).map(bits -> {
+      Set<JobStatus> set = EnumSet.noneOf(JobStatus.class);
+      for (int i = 0; i < terminal.size(); i++) {
+        if ((bits & (1 << i)) != 0) {
+          set.add(terminal.get(i));
+        }
+      }
+      return set;
+    });
+  }
+
+  private static Gen<Set<JobStatus>> statusFilter() {
+    return frequency(
+        Pair.of(1, Generate.constant(() -> (Set<JobStatus>) EnumSet.noneOf(JobStatus.class))),
+        Pair.of(1, lists().of(Generate.enumValues(JobStatus.class)).ofSizeBetween(1, 2)
+            .map(l -> (Set<JobStatus>) EnumSet.copyOf(l))));
+  }
+
+  // ---------------------------------------------------------------- lease boundaries
+
+  private static Mix leaseBoundaries() {
+    Gen<String> queue = Generate.constant("q-a");
+    Gen<TokenChoice> token = pick(TokenChoice.CURRENT, TokenChoice.CURRENT, TokenChoice.CURRENT,
+        TokenChoice.CURRENT, TokenChoice.CURRENT, TokenChoice.CURRENT, TokenChoice.CURRENT, TokenChoice.STALE,
+        TokenChoice.STALE, TokenChoice.RANDOM);
+    Gen<JobRef> ref = aimedAt(JobStatus.INFLIGHT, 60, frequency(
+        Pair.of(70, integers().between(0, 1).map(k -> (JobRef) new Action.Reserved(k))),
+        Pair.of(30, integers().between(0, 3).map(k -> (JobRef) new Action.Created(k)))));
+    Gen<Action.JobSpec> job = jobSpec(queue, Generate.constant((String) null),
+        pick(null, null, Duration.ZERO, MICRO, LEASE), pick(0, 0, 1), pick(2, 1, 3));
+    Gen<Action> enqueue = job.map(j -> new Action.Enqueue(List.of(j)));
+    return new Mix(enqueue, frequency(
+        step(12, advance(pick(LEASE, MICRO, LEASE.minus(MICRO), LEASE.plus(MICRO)))),
+        step(10, enqueue),
+        step(10, reserve(queue, integers().between(1, 2), Generate.constant(LEASE))),
+        step(12, completion(ref, token).map(c -> new Action.Complete(List.of(c)))),
+        step(6, in -> new Action.ExtendLease(ref.generate(in), token.generate(in),
+            pick(LEASE, MICRO, LEASE.plus(LEASE)).generate(in))),
+        step(2, queue.map(q -> new Action.Stats(q))),
+        step(2, ref.map(r -> new Action.Get(r)))));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Picks one of {@code values} (nulls allowed), shrinking towards the first. */
+  @SafeVarargs
+  private static <T> Gen<T> pick(T... values) {
+    List<T> list = new ArrayList<>();
+    for (T value : values) {
+      list.add(value);
+    }
+    return Generate.pick(list);
+  }
+
+  @SafeVarargs
+  private static <T> Gen<T> frequency(Pair<Integer, Gen<T>>... weighted) {
+    List<Pair<Integer, Gen<T>>> list = new ArrayList<>();
+    for (Pair<Integer, Gen<T>> w : weighted) {
+      list.add(w);
+    }
+    return Generate.frequency(list);
+  }
+
+  /** A weighted step generator; typed so that lambdas need no casts. */
+  private static Pair<Integer, Gen<Action>> step(int weight, Gen<Action> gen) {
+    return Pair.of(weight, gen);
+  }
+
+  /** A weighted completion generator. */
+  private static Pair<Integer, Gen<Action.CompletionSpec>> done(int weight, Gen<Action.CompletionSpec> gen) {
+    return Pair.of(weight, gen);
+  }
+}

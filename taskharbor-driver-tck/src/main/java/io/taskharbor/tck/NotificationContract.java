@@ -1,0 +1,149 @@
+package io.taskharbor.tck;
+
+import static io.taskharbor.tck.JobFixture.QUEUE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.taskharbor.spi.Capability;
+import io.taskharbor.spi.Driver;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Wake-up notifications ({@link Capability#WAKE_UP_NOTIFICATIONS}): a subscriber hears the queue name when jobs are
+ * enqueued, and nothing once unsubscribed. Tests of the capability are skipped, by name, for drivers without it; those
+ * drivers must refuse {@code subscribe} with {@link UnsupportedOperationException}.
+ */
+@DisplayName("notifications: subscribers hear of new jobs (capability WAKE_UP_NOTIFICATIONS)")
+public abstract class NotificationContract extends TckGroup implements TckRules.Notifications {
+
+  /** How long a test waits for a notification that must come. */
+  private static final Duration DELIVERY = Duration.ofSeconds(10);
+
+  /** How long a test listens for a notification that must not come. */
+  private static final Duration QUIET = Duration.ofMillis(500);
+
+  private final JobFixture fx = new JobFixture(this::driver, clock);
+
+  protected NotificationContract(DriverTck tck) {
+    super(tck);
+  }
+
+  private void assumeCapability() {
+    Assumptions.assumeTrue(driver().capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS),
+        "driver lacks capability WAKE_UP_NOTIFICATIONS: test skipped by design");
+  }
+
+  /** Waits until {@code heard} receives {@code queue}, skipping other (spurious) names; fails after the timeout. */
+  private static void awaitQueue(BlockingQueue<String> heard, String queue) throws InterruptedException {
+    long deadline = System.nanoTime() + DELIVERY.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      String name = heard.poll(Math.max(left, 0), TimeUnit.NANOSECONDS);
+      if (name == null) {
+        throw new AssertionError("no notification for queue " + queue + " within " + DELIVERY);
+      }
+      if (name.equals(queue)) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  @Test
+  @DisplayName("a subscriber is told the queue's name after a job is enqueued to it")
+  public void optional_aSubscriberHearsOfAnEnqueuedJob() throws InterruptedException {
+    assumeCapability();
+    BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    Driver.Subscription subscription = driver().subscribe(heard::add);
+    try {
+      fx.enqueue(Jobs.job("tck.wake"));
+      awaitQueue(heard, "tck.wake");
+    } finally {
+      subscription.close();
+    }
+  }
+
+  @Override
+  @Test
+  @DisplayName("every subscriber is told, including one subscribed through a second client")
+  public void optional_everySubscriberIsTold() throws InterruptedException {
+    assumeCapability();
+    BlockingQueue<String> first = new LinkedBlockingQueue<>();
+    BlockingQueue<String> second = new LinkedBlockingQueue<>();
+    Driver.Subscription a = driver().subscribe(first::add);
+    Driver.Subscription b = secondClient().subscribe(second::add);
+    try {
+      fx.enqueue(Jobs.job(QUEUE));
+      awaitQueue(first, QUEUE);
+      awaitQueue(second, QUEUE);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  @Override
+  @Test
+  @DisplayName("a closed subscription hears nothing more")
+  public void optional_aClosedSubscriptionHearsNothing() throws InterruptedException {
+    assumeCapability();
+    BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    Driver.Subscription subscription = driver().subscribe(heard::add);
+    fx.enqueue(Jobs.job("tck.before"));
+    awaitQueue(heard, "tck.before");
+
+    subscription.close();
+    Thread.sleep(QUIET.toMillis());
+    fx.enqueue(Jobs.job("tck.after"));
+    Thread.sleep(QUIET.toMillis());
+
+    assertThat(List.copyOf(heard)).doesNotContain("tck.after");
+  }
+
+  @Override
+  @Test
+  @DisplayName("closing a subscription twice succeeds")
+  public void optional_closingASubscriptionIsIdempotent() {
+    assumeCapability();
+    Driver.Subscription subscription = driver().subscribe(name -> { });
+
+    subscription.close();
+    assertThatCode(subscription::close).doesNotThrowAnyException();
+  }
+
+  @Override
+  @Test
+  @DisplayName("subscribe with a null listener is a NullPointerException or an IllegalArgumentException")
+  public void optional_subscribeRefusesANullListener() {
+    assumeCapability();
+    assertThat(catchThrowable(() -> driver().subscribe(null)))
+        .isInstanceOfAny(NullPointerException.class, IllegalArgumentException.class);
+  }
+
+  @Override
+  @Test
+  @DisplayName("subscribe on a closed driver is an IllegalStateException")
+  public void optional_subscribeOnAClosedDriverIsIllegalState() {
+    assumeCapability();
+    driver().close();
+    assertThat(catchThrowable(() -> driver().subscribe(name -> { }))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a driver without the capability refuses subscribe with UnsupportedOperationException")
+  public void required_subscribeWithoutTheCapabilityIsUnsupported() {
+    Assumptions.assumeFalse(driver().capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS),
+        "driver has capability WAKE_UP_NOTIFICATIONS: the refusal does not apply, test skipped by design");
+    assertThat(catchThrowable(() -> driver().subscribe(name -> { })))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+}

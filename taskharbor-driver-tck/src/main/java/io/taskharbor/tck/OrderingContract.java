@@ -1,0 +1,205 @@
+package io.taskharbor.tck;
+
+import static io.taskharbor.tck.JobFixture.LEASE;
+import static io.taskharbor.tck.JobFixture.QUEUE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskharbor.api.JobId;
+import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.NewJob;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reserve order: priority descending, then the instant the job became claimable (run_at, else created_at; for an
+ * expired lease, its expiry), then id as an unsigned 128-bit number.
+ */
+@DisplayName("ordering: priority first, then FIFO by readiness, then id")
+public abstract class OrderingContract extends TckGroup implements TckRules.Ordering {
+
+  private final JobFixture fx = new JobFixture(this::driver, clock);
+
+  protected OrderingContract(DriverTck tck) {
+    super(tck);
+  }
+
+  /** Reserves one job at a time until none is left and returns the ids in the order they came. */
+  private List<JobId> drainOneByOne() {
+    List<JobId> order = new ArrayList<>();
+    for (List<LeasedJob> next = reserve(1); !next.isEmpty(); next = reserve(1)) {
+      order.add(next.get(0).id());
+    }
+    return order;
+  }
+
+  private List<LeasedJob> reserve(int max) {
+    return driver().reserve(QUEUE, max, clock.instant(), LEASE);
+  }
+
+  @Override
+  @Test
+  @DisplayName("higher priority is reserved first, negative priorities last")
+  public void required_higherPriorityFirst() {
+    JobId p0 = fx.enqueueOne(Jobs.builder(QUEUE).priority(0).build());
+    JobId pMinus5 = fx.enqueueOne(Jobs.builder(QUEUE).priority(-5).build());
+    JobId p10 = fx.enqueueOne(Jobs.builder(QUEUE).priority(10).build());
+    JobId pMax = fx.enqueueOne(Jobs.builder(QUEUE).priority(Integer.MAX_VALUE).build());
+    JobId pMin = fx.enqueueOne(Jobs.builder(QUEUE).priority(Integer.MIN_VALUE).build());
+    JobId p1 = fx.enqueueOne(Jobs.builder(QUEUE).priority(1).build());
+
+    assertThat(drainOneByOne()).containsExactly(pMax, p10, p1, p0, pMinus5, pMin);
+  }
+
+  @Override
+  @Test
+  @DisplayName("priority beats age: a newer job of higher priority goes before an older one")
+  public void required_priorityBeatsAge() {
+    JobId old = fx.enqueueOne(Jobs.job(QUEUE));
+    clock.advance(Duration.ofHours(1));
+    JobId urgent = fx.enqueueOne(Jobs.builder(QUEUE).priority(1).build());
+
+    assertThat(drainOneByOne()).containsExactly(urgent, old);
+  }
+
+  @Override
+  @Test
+  @DisplayName("within one priority, jobs come in the order they were enqueued, whatever their ids")
+  public void required_fifoWithinOnePriority() {
+    List<JobId> enqueued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      enqueued.add(fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(100 - i))));
+      clock.advance(Duration.ofNanos(1_000));
+    }
+
+    assertThat(drainOneByOne()).containsExactlyElementsOf(enqueued);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a due scheduled job goes before a newer immediate job created after its run time")
+  public void required_aDueScheduledJobGoesBeforeNewerImmediateJobs() {
+    Instant t0 = clock.instant();
+    JobId scheduled = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(9)).runAt(t0.plusSeconds(10)).build());
+    clock.set(t0.plusSeconds(20));
+    JobId immediate = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(1)));
+    clock.set(t0.plusSeconds(30));
+
+    assertThat(drainOneByOne()).containsExactly(scheduled, immediate);
+  }
+
+  @Override
+  @Test
+  @DisplayName("an immediate job created before a scheduled job's run time goes first")
+  public void required_anImmediateJobCreatedBeforeARunTimeGoesFirst() {
+    Instant t0 = clock.instant();
+    JobId scheduled = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(1)).runAt(t0.plusSeconds(25)).build());
+    clock.set(t0.plusSeconds(20));
+    JobId immediate = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(9)));
+    clock.set(t0.plusSeconds(30));
+
+    assertThat(drainOneByOne()).containsExactly(immediate, scheduled);
+  }
+
+  @Override
+  @Test
+  @DisplayName("readiness, not creation, orders: a job created later with an earlier run time goes first")
+  public void required_runTimeNotCreationOrders() {
+    Instant t0 = clock.instant();
+    clock.set(t0.plusSeconds(10));
+    JobId immediate = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(1)));
+    clock.set(t0.plusSeconds(20));
+    JobId backdated = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(9)).runAt(t0.plusSeconds(5)).build());
+
+    assertThat(drainOneByOne()).containsExactly(backdated, immediate);
+  }
+
+  @Override
+  @Test
+  @DisplayName("an expired lease goes before ready jobs created after its expiry")
+  public void required_anExpiredLeaseGoesBeforeNewerReadyJobs() {
+    Instant t0 = clock.instant();
+    JobId crashed = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(9)));
+    fx.reserve(crashed);
+    clock.set(t0.plus(LEASE).plusSeconds(5));
+    JobId newer = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(1)));
+    clock.set(t0.plus(LEASE).plusSeconds(10));
+
+    assertThat(drainOneByOne()).containsExactly(crashed, newer);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a ready job created before a lease expired goes before that expired lease")
+  public void required_aReadyJobOlderThanAnExpiryGoesFirst() {
+    Instant t0 = clock.instant();
+    JobId crashed = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(1)));
+    fx.reserve(crashed);
+    clock.set(t0.plusSeconds(5));
+    JobId older = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(9)));
+    clock.set(t0.plus(LEASE).plusSeconds(10));
+
+    assertThat(drainOneByOne()).containsExactly(older, crashed);
+  }
+
+  @Override
+  @Test
+  @DisplayName("ties of priority and readiness break by id as an unsigned 128-bit number")
+  public void required_tiesBreakByUnsignedIdOrder() {
+    JobId high = new JobId(new UUID(0x8000_0000_0000_0000L, 1));
+    JobId low = new JobId(new UUID(1, 1));
+    JobId lowest = new JobId(new UUID(0, 0xFFFF_FFFF_FFFF_FFFFL));
+    JobId highest = new JobId(new UUID(0xFFFF_FFFF_FFFF_FFFFL, 0));
+    fx.enqueue(Jobs.job(QUEUE, high), Jobs.job(QUEUE, highest), Jobs.job(QUEUE, low), Jobs.job(QUEUE, lowest));
+
+    assertThat(drainOneByOne()).containsExactly(lowest, low, high, highest);
+  }
+
+  @Override
+  @Test
+  @DisplayName("ties between a run time and another job's creation at the same instant break by id")
+  public void required_tiesAcrossKindsOfReadinessBreakById() {
+    Instant t0 = clock.instant();
+    JobId scheduled = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(2)).runAt(t0.plusSeconds(10)).build());
+    clock.set(t0.plusSeconds(10));
+    JobId immediate = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(1)));
+
+    assertThat(drainOneByOne()).containsExactly(immediate, scheduled);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a retried job queues behind jobs that were ready before the retry")
+  public void required_aRetriedJobQueuesBehindJobsReadyBeforeIt() {
+    JobId retried = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(1)));
+    LeasedJob leased = fx.reserve(retried);
+    clock.advance(Duration.ofSeconds(1));
+    JobId waiting = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(9)));
+    clock.advance(Duration.ofSeconds(1));
+    fx.retry(leased, null);
+
+    assertThat(drainOneByOne()).containsExactly(waiting, retried);
+  }
+
+  @Override
+  @Test
+  @DisplayName("one reserve call returns its jobs in reserve order")
+  public void required_oneReserveReturnsItsJobsInOrder() {
+    Instant t0 = clock.instant();
+    JobId low = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(1)).priority(-1).build());
+    clock.set(t0.plusSeconds(1));
+    JobId newer = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(2)));
+    JobId backdated = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(3)).runAt(t0).build());
+    JobId urgent = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(4)).priority(3).build());
+    NewJob[] tied = {Jobs.job(QUEUE, Jobs.id(6)), Jobs.job(QUEUE, Jobs.id(5))};
+    clock.set(t0.plusSeconds(2));
+    fx.enqueue(tied);
+
+    assertThat(reserve(10)).extracting(LeasedJob::id)
+        .containsExactly(urgent, backdated, newer, tied[1].id(), tied[0].id(), low);
+  }
+}

@@ -1,0 +1,315 @@
+package io.taskharbor.tck;
+
+import static io.taskharbor.tck.JobFixture.LAST_ATTEMPT_EXPIRED;
+import static io.taskharbor.tck.JobFixture.LEASE;
+import static io.taskharbor.tck.JobFixture.OTHER_QUEUE;
+import static io.taskharbor.tck.JobFixture.QUEUE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobRecord;
+import io.taskharbor.api.JobStatus;
+import io.taskharbor.api.LeaseMismatchException;
+import io.taskharbor.api.LeaseToken;
+import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Reserve: leases up to max claimable jobs of one queue, reclaims expired leases, sweeps last attempts to the DLQ. */
+@DisplayName("reserve: leases claimable jobs of one queue, reclaims expired leases, retires exhausted ones")
+public abstract class ReserveContract extends TckGroup implements TckRules.Reserve {
+
+  private final JobFixture fx = new JobFixture(this::driver, clock);
+
+  protected ReserveContract(DriverTck tck) {
+    super(tck);
+  }
+
+  /** Sets the clock to {@code instant} and returns it. */
+  private Instant at(Instant instant) {
+    clock.set(instant);
+    return instant;
+  }
+
+  private List<LeasedJob> reserve(String queue, int max) {
+    return driver().reserve(queue, max, clock.instant(), LEASE);
+  }
+
+  @Override
+  @Test
+  @DisplayName("reserve returns at most max jobs, then the rest, then nothing")
+  public void required_reserveReturnsAtMostMax() {
+    for (int i = 0; i < 5; i++) {
+      fx.enqueue(Jobs.job(QUEUE));
+    }
+    assertThat(reserve(QUEUE, 3)).hasSize(3);
+    assertThat(reserve(QUEUE, 3)).hasSize(2);
+    assertThat(reserve(QUEUE, 3)).isEmpty();
+  }
+
+  @Override
+  @Test
+  @DisplayName("reserve with a max beyond the claimable jobs returns each claimable job once")
+  public void required_reserveWithALargeMaxReturnsEveryClaimableJobOnce() {
+    List<JobId> ids = fx.enqueue(Jobs.job(QUEUE), Jobs.job(QUEUE), Jobs.job(QUEUE));
+    assertThat(reserve(QUEUE, 1000)).extracting(LeasedJob::id).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Override
+  @Test
+  @DisplayName("reserve on an empty or unknown queue returns an empty list")
+  public void required_reserveOnAnEmptyQueueReturnsAnEmptyList() {
+    assertThat(reserve("never-used", 10)).isEmpty();
+    fx.enqueue(Jobs.job(OTHER_QUEUE));
+    assertThat(reserve(QUEUE, 10)).isEmpty();
+  }
+
+  @Override
+  @Test
+  @DisplayName("reserve never returns a job of another queue, and leaves other queues' jobs untouched")
+  public void required_reserveNeverReturnsAnotherQueuesJobs() {
+    JobId mine = fx.enqueueOne(Jobs.job(QUEUE));
+    JobId other = fx.enqueueOne(Jobs.builder(OTHER_QUEUE).priority(100).build());
+    JobRecord otherBefore = fx.get(other);
+
+    assertThat(reserve(QUEUE, 10)).extracting(LeasedJob::id).containsExactly(mine);
+    JobRecords.assertJob(fx.get(other), otherBefore);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a reserved job is INFLIGHT with a token, lease_expires_at = now + lease, attempts + 1 and "
+      + "updated_at = now; nothing else changes")
+  public void required_reserveLeasesTheJob() {
+    JobId id = fx.enqueueOne(Jobs.builder(QUEUE).key("k").priority(2).maxAttempts(4).build());
+    JobRecord before = fx.get(id);
+    Instant now = clock.advance(Duration.ofSeconds(3));
+
+    List<LeasedJob> leased = reserve(QUEUE, 1);
+
+    assertThat(leased).hasSize(1);
+    LeaseToken token = leased.get(0).token();
+    JobRecord expected = JobRecords.copy(before).status(JobStatus.INFLIGHT).lease(token, now.plus(LEASE))
+        .attempts(1).updatedAt(now).build();
+    JobRecords.assertJob(leased.get(0).job(), expected);
+    JobRecords.assertJob(fx.get(id), expected);
+  }
+
+  @Override
+  @Test
+  @DisplayName("every job of one reserve gets its own token")
+  public void required_everyReservedJobGetsItsOwnToken() {
+    for (int i = 0; i < 10; i++) {
+      fx.enqueue(Jobs.job(QUEUE));
+    }
+    List<LeasedJob> leased = reserve(QUEUE, 10);
+
+    assertThat(leased).hasSize(10);
+    assertThat(leased).extracting(LeasedJob::token).doesNotHaveDuplicates();
+  }
+
+  @Override
+  @Test
+  @DisplayName("jobs beyond max are left READY and unchanged")
+  public void required_reserveLeavesJobsBeyondMaxUnchanged() {
+    List<JobId> ids = fx.enqueue(Jobs.job(QUEUE), Jobs.job(QUEUE), Jobs.job(QUEUE));
+    JobRecord lastBefore = fx.get(ids.get(2));
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(reserve(QUEUE, 2)).extracting(LeasedJob::id).containsExactly(ids.get(0), ids.get(1));
+    JobRecords.assertJob(fx.get(ids.get(2)), lastBefore);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a leased job is not handed out again while its lease is valid, up to 1µs before expiry")
+  public void required_aLeasedJobIsNotReservableWhileItsLeaseIsValid() {
+    JobId id = fx.enqueueOne(Jobs.job(QUEUE));
+    LeasedJob leased = fx.reserve(id);
+
+    assertThat(reserve(QUEUE, 10)).isEmpty();
+    clock.set(leased.leaseExpiresAt().minusNanos(1_000));
+    assertThat(reserve(QUEUE, 10)).isEmpty();
+    JobRecords.assertJob(fx.get(id), leased.job());
+  }
+
+  @Override
+  @Test
+  @DisplayName("an expired lease is reclaimed exactly at its expiry, with a new token, a new expiry and attempts + 1")
+  public void required_anExpiredLeaseIsReclaimedAtExactlyItsExpiry() {
+    JobId id = fx.enqueueOne(Jobs.job(QUEUE));
+    LeasedJob first = fx.reserve(id);
+    Instant expiry = clock.advance(LEASE);
+    assertThat(expiry).isEqualTo(first.leaseExpiresAt());
+
+    List<LeasedJob> again = reserve(QUEUE, 10);
+
+    assertThat(again).extracting(LeasedJob::id).containsExactly(id);
+    LeasedJob second = again.get(0);
+    assertThat(second.token()).isNotEqualTo(first.token());
+    JobRecords.assertJob(fx.get(id), JobRecords.copy(first.job()).lease(second.token(), expiry.plus(LEASE))
+        .attempts(2).updatedAt(expiry).build());
+  }
+
+  @Override
+  @Test
+  @DisplayName("after a reclaim the former holder's token is refused with LeaseMismatchException")
+  public void required_aReclaimFencesTheFormerHolder() {
+    JobId id = fx.enqueueOne(Jobs.job(QUEUE));
+    LeasedJob first = fx.reserve(id);
+    clock.set(first.leaseExpiresAt());
+    LeasedJob second = fx.reserveOne(QUEUE);
+
+    Outcome late = fx.complete(new Completion.Ack(id, first.token(), null));
+
+    assertThat(late.refusal()).isExactlyInstanceOf(LeaseMismatchException.class);
+    JobRecords.assertJob(fx.get(id), second.job());
+  }
+
+  @Override
+  @Test
+  @DisplayName("DONE, DLQ, CANCELED and scheduled jobs are never reserved")
+  public void required_reserveSkipsJobsThatAreNotClaimable() {
+    fx.jobIn(JobFixture.State.DONE, QUEUE);
+    fx.jobIn(JobFixture.State.DLQ, QUEUE);
+    fx.jobIn(JobFixture.State.CANCELED, QUEUE);
+    fx.jobIn(JobFixture.State.SCHEDULED, QUEUE);
+
+    assertThat(reserve(QUEUE, 10)).isEmpty();
+  }
+
+  @Override
+  @Test
+  @DisplayName("an expired lease on the last attempt goes to the DLQ with reason \"" + JobFixture.LAST_ATTEMPT_EXPIRED
+      + "\" and is not handed out")
+  public void required_anExpiredLastAttemptGoesToTheDlq() {
+    JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(1).build());
+    LeasedJob leased = fx.reserve(id);
+    Instant expiry = at(leased.leaseExpiresAt());
+
+    assertThat(reserve(QUEUE, 10)).isEmpty();
+
+    JobRecord after = fx.get(id);
+    JobRecords.assertJob(after, JobRecords.copy(leased.job()).status(JobStatus.DLQ).noLease()
+        .dlq(LAST_ATTEMPT_EXPIRED, expiry).finishedAt(expiry).updatedAt(expiry).lastError(after.lastError())
+        .build());
+  }
+
+  @Override
+  @Test
+  @DisplayName("reclaims count as attempts: with max attempts 2, the second expiry goes to the DLQ")
+  public void required_reclaimsCountTowardsMaxAttempts() {
+    JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(2).build());
+    LeasedJob first = fx.reserve(id);
+    clock.set(first.leaseExpiresAt());
+    LeasedJob second = fx.reserve(id);
+    assertThat(second.job().attempts()).isEqualTo(2);
+    Instant expiry = at(second.leaseExpiresAt());
+
+    assertThat(reserve(QUEUE, 10)).isEmpty();
+
+    JobRecord after = fx.get(id);
+    assertThat(after.status()).isEqualTo(JobStatus.DLQ);
+    assertThat(after.dlqReason()).isEqualTo(LAST_ATTEMPT_EXPIRED);
+    assertThat(after.dlqFailedAt()).isEqualTo(expiry);
+    assertThat(after.attempts()).isEqualTo(2);
+  }
+
+  @Override
+  @Test
+  @DisplayName("every expired last attempt of the queue goes to the DLQ, even beyond max and when ready jobs are "
+      + "handed out")
+  public void required_theDlqSweepCoversTheWholeQueue() {
+    List<JobId> exhausted = fx.enqueue(Jobs.builder(QUEUE).maxAttempts(1).build(),
+        Jobs.builder(QUEUE).maxAttempts(1).build(), Jobs.builder(QUEUE).maxAttempts(1).build());
+    assertThat(reserve(QUEUE, 3)).hasSize(3);
+    clock.advance(Duration.ofSeconds(1));
+    JobId ready = fx.enqueueOne(Jobs.job(QUEUE));
+    JobId readyToo = fx.enqueueOne(Jobs.job(QUEUE));
+    Instant expiry = clock.advance(LEASE.minusSeconds(1));
+
+    assertThat(reserve(QUEUE, 1)).extracting(LeasedJob::id).containsExactly(ready);
+
+    for (JobId id : exhausted) {
+      assertThat(fx.get(id).status()).as("status of exhausted job %s", id).isEqualTo(JobStatus.DLQ);
+      assertThat(fx.get(id).dlqFailedAt()).isEqualTo(expiry);
+    }
+    assertThat(fx.get(readyToo).status()).isEqualTo(JobStatus.READY);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a last attempt whose lease is still valid is left INFLIGHT")
+  public void required_aLastAttemptWithAValidLeaseIsNotSwept() {
+    JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(1).build());
+    LeasedJob leased = fx.reserve(id);
+    clock.set(leased.leaseExpiresAt().minusNanos(1_000));
+
+    assertThat(reserve(QUEUE, 10)).isEmpty();
+    JobRecords.assertJob(fx.get(id), leased.job());
+  }
+
+  @Override
+  @Test
+  @DisplayName("the DLQ sweep of one queue leaves other queues' expired last attempts alone")
+  public void required_theDlqSweepLeavesOtherQueuesAlone() {
+    JobId other = fx.enqueueOne(Jobs.builder(OTHER_QUEUE).maxAttempts(1).build());
+    LeasedJob leased = fx.reserve(other);
+    clock.set(leased.leaseExpiresAt());
+
+    assertThat(reserve(QUEUE, 10)).isEmpty();
+    JobRecords.assertJob(fx.get(other), leased.job());
+
+    assertThat(reserve(OTHER_QUEUE, 10)).isEmpty();
+    assertThat(fx.get(other).status()).isEqualTo(JobStatus.DLQ);
+  }
+
+  @Override
+  @Test
+  @DisplayName("the lease is truncated to microseconds: now + 30s + 999ns expires at now + 30s")
+  public void required_theLeaseIsTruncatedToMicroseconds() {
+    JobId id = fx.enqueueOne(Jobs.job(QUEUE));
+    Instant now = clock.instant();
+
+    List<LeasedJob> leased = driver().reserve(QUEUE, 1, now.plusNanos(999), LEASE.plusNanos(999));
+
+    assertThat(leased).extracting(LeasedJob::leaseExpiresAt).containsExactly(now.plus(LEASE));
+    assertThat(fx.get(id).leaseExpiresAt()).isEqualTo(now.plus(LEASE));
+    assertThat(fx.get(id).updatedAt()).isEqualTo(now);
+  }
+
+  @Override
+  @Test
+  @DisplayName("successive reservations of one job always draw a token never seen before")
+  public void required_everyReservationDrawsAFreshToken() {
+    JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(100).build());
+    Set<LeaseToken> seen = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      LeasedJob leased = fx.reserve(id);
+      assertThat(seen.add(leased.token())).as("token of reservation %d is new", i + 1).isTrue();
+      clock.set(leased.leaseExpiresAt());
+    }
+    assertThat(fx.get(id).attempts()).isEqualTo(10);
+  }
+
+  @Override
+  @Test
+  @DisplayName("reserving one job leaves the other jobs of the queue as they were")
+  public void required_reserveChangesOnlyTheJobsItReturns() {
+    NewJob high = Jobs.builder(QUEUE).priority(1).build();
+    NewJob scheduled = Jobs.builder(QUEUE).runAt(clock.instant().plusSeconds(60)).build();
+    fx.enqueue(high, scheduled);
+    JobRecord scheduledBefore = fx.get(scheduled.id());
+
+    assertThat(reserve(QUEUE, 5)).extracting(LeasedJob::id).containsExactly(high.id());
+    JobRecords.assertJob(fx.get(scheduled.id()), scheduledBefore);
+  }
+}

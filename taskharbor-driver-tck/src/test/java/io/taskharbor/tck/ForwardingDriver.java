@@ -1,0 +1,95 @@
+package io.taskharbor.tck;
+
+import io.taskharbor.api.EnqueueResult;
+import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobQuery;
+import io.taskharbor.api.JobRecord;
+import io.taskharbor.api.JobStatus;
+import io.taskharbor.api.LeaseToken;
+import io.taskharbor.api.Page;
+import io.taskharbor.api.QueueStats;
+import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** A driver that hands every call to a {@link ModelDriver}; the deliberately broken drivers override one rule each. */
+abstract class ForwardingDriver implements Driver {
+  protected final ModelDriver delegate = new ModelDriver();
+
+  @Override
+  public String name() {
+    return getClass().getSimpleName();
+  }
+
+  @Override
+  public List<EnqueueResult> enqueue(List<NewJob> jobs, Instant now) {
+    return delegate.enqueue(jobs, now);
+  }
+
+  @Override
+  public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
+    return delegate.reserve(queue, max, now, lease);
+  }
+
+  @Override
+  public Instant extendLease(JobId id, LeaseToken token, Instant now, Duration lease) {
+    return delegate.extendLease(id, token, now, lease);
+  }
+
+  @Override
+  public List<Outcome> complete(List<Completion> completions, Instant now) {
+    return delegate.complete(completions, now);
+  }
+
+  @Override
+  public Optional<JobRecord> get(JobId id) {
+    return delegate.get(id);
+  }
+
+  @Override
+  public Optional<JobRecord> findByIdempotencyKey(String queue, String key) {
+    return delegate.findByIdempotencyKey(queue, key);
+  }
+
+  @Override
+  public Page<JobRecord> list(JobQuery query) {
+    return delegate.list(query);
+  }
+
+  @Override
+  public QueueStats stats(String queue, Instant now) {
+    return delegate.stats(queue, now);
+  }
+
+  @Override
+  public void requeue(JobId id, boolean resetAttempts, Instant now) {
+    delegate.requeue(id, resetAttempts, now);
+  }
+
+  @Override
+  public void cancel(JobId id, Instant now) {
+    delegate.cancel(id, now);
+  }
+
+  @Override
+  public void delete(JobId id) {
+    delegate.delete(id);
+  }
+
+  @Override
+  public long purge(Set<JobStatus> statuses, Instant finishedBefore) {
+    return delegate.purge(statuses, finishedBefore);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
