@@ -1,0 +1,64 @@
+package io.taskharbor.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The arrows of DESIGN §2, enforced: {@code engine → api ← drivers}, {@code tck → api (+ engine)}. Each field name is
+ * the rule as a sentence. Production classes only (test classes are free to wire modules together).
+ */
+@AnalyzeClasses(packages = "io.taskharbor", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+  @ArchTest
+  static final ArchRule api_and_spi_depend_only_on_the_jdk_and_jspecify =
+      classes()
+          .that().resideInAnyPackage("io.taskharbor.api..", "io.taskharbor.spi..")
+          .should().onlyDependOnClassesThat()
+          .resideInAnyPackage("java..", "org.jspecify..", "io.taskharbor.api..", "io.taskharbor.spi..");
+
+  @ArchTest
+  static final ArchRule the_api_package_does_not_depend_on_the_spi =
+      noClasses().that().resideInAPackage("io.taskharbor.api..")
+          .should().dependOnClassesThat().resideInAPackage("io.taskharbor.spi..");
+
+  @ArchTest
+  static final ArchRule the_engine_uses_no_jdbc =
+      noClasses().that().resideInAPackage("io.taskharbor.engine..")
+          .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..");
+
+  @ArchTest
+  static final ArchRule the_engine_never_sees_a_driver =
+      noClasses().that().resideInAPackage("io.taskharbor.engine..")
+          .should().dependOnClassesThat().resideInAnyPackage("io.taskharbor.driver..", "io.taskharbor.tck..");
+
+  @ArchTest
+  static final ArchRule drivers_never_see_the_engine =
+      noClasses().that().resideInAPackage("io.taskharbor.driver..")
+          .should().dependOnClassesThat().resideInAnyPackage("io.taskharbor.engine..", "io.taskharbor.tck..");
+
+  @ArchTest
+  static final ArchRule drivers_do_not_depend_on_each_other =
+      slices().matching("io.taskharbor.driver.(*)..").should().notDependOnEachOther();
+
+  @ArchTest
+  static final ArchRule the_tck_depends_on_no_shipped_driver =
+      noClasses().that().resideInAPackage("io.taskharbor.tck..")
+          .should().dependOnClassesThat().resideInAPackage("io.taskharbor.driver..");
+
+  @ArchTest
+  static final ArchRule internal_packages_are_used_only_inside_their_module =
+      noClasses().that().resideOutsideOfPackage("io.taskharbor.engine..")
+          .should().dependOnClassesThat().resideInAPackage("io.taskharbor.engine.internal..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule there_are_no_cycles_between_packages =
+      slices().matching("io.taskharbor.(**)").should().beFreeOfCycles();
+}
