@@ -1432,11 +1432,12 @@ public final class TckRules {
     void optional_subscribeOnAClosedDriverIsIllegalState();
 
     /**
-     * A driver without the capability refuses subscribe with UnsupportedOperationException.
+     * Subscribe is supported exactly when the capability is declared: a driver with it returns a subscription, a
+     * driver without it refuses with UnsupportedOperationException.
      *
      * <p>If this fails, check that a driver without the capability keeps the SPI's default subscribe (or throws
      * UnsupportedOperationException itself), and that capabilities() tells the truth.
      */
-    void required_subscribeWithoutTheCapabilityIsUnsupported();
+    void required_subscribeIsSupportedExactlyWithTheCapability();
   }
 }

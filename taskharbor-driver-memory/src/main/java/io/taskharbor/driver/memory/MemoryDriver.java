@@ -1,0 +1,615 @@
+package io.taskharbor.driver.memory;
+
+import io.taskharbor.api.DuplicateJobException;
+import io.taskharbor.api.EnqueueResult;
+import io.taskharbor.api.InvalidJobStatusException;
+import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobNotFoundException;
+import io.taskharbor.api.JobNotInflightException;
+import io.taskharbor.api.JobQuery;
+import io.taskharbor.api.JobRecord;
+import io.taskharbor.api.JobStatus;
+import io.taskharbor.api.LeaseExpiredException;
+import io.taskharbor.api.LeaseMismatchException;
+import io.taskharbor.api.LeaseToken;
+import io.taskharbor.api.Page;
+import io.taskharbor.api.QueueStats;
+import io.taskharbor.api.Validation;
+import io.taskharbor.spi.Capability;
+import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The in-memory driver: every rule of {@link Driver}, in the heap, thread-safe.
+ *
+ * <p><b>Why it is built this way.</b> Reserve is the hot path, so each queue keeps its claimable jobs (READY and
+ * INFLIGHT) in one ordered set per priority level, ordered by the instant the job becomes claimable ({@code
+ * available_at}: run_at or created_at while READY, the lease expiry while INFLIGHT) and then by id. Reserve walks the
+ * priority levels from the highest and takes each level's head while it is due, so it visits only the jobs it leases
+ * plus one per level: a backlog of scheduled jobs or held leases costs nothing. Expired leases on their last attempt,
+ * which reserve must move to the DLQ first, sit in a second set ordered by expiry, so that sweep is as cheap. Every
+ * mutation removes a job from the indexes, changes it and puts it back, so an index never holds a stale key.
+ *
+ * <p>One lock guards all state. Against a finer scheme it trades away parallelism between queues, which an
+ * in-process queue rarely needs (a handler takes far longer than a reserve), for operations that are atomic as a
+ * whole (a batch enqueue is all or nothing) and obviously correct. Listeners are told outside the lock.
+ *
+ * <p>Records handed out are immutable snapshots. Payloads and results are kept as the JSON text they were given.
+ */
+public final class MemoryDriver implements Driver {
+
+  private static final String LAST_ATTEMPT_EXPIRED = "lease expired on the last attempt";
+  private static final Set<JobStatus> PURGEABLE = EnumSet.of(JobStatus.DONE, JobStatus.DLQ, JobStatus.CANCELED);
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<JobId, MemoryJob> jobs = new HashMap<>();
+  private final java.util.TreeMap<JobId, MemoryJob> byId = new java.util.TreeMap<>();
+  private final Map<String, QueueIndex> queues = new HashMap<>();
+  private final Map<KeyRef, MemoryJob> keys = new HashMap<>();
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final Supplier<LeaseToken> tokens;
+  private volatile boolean closed;
+
+  /** Returns a driver over new, empty storage. */
+  public MemoryDriver() {
+    this(LeaseToken::random);
+  }
+
+  MemoryDriver(Supplier<LeaseToken> tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public String name() {
+    return "memory";
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.WAKE_UP_NOTIFICATIONS);
+  }
+
+  // ------------------------------------------------------------------------------------------------ enqueue
+
+  @Override
+  public List<EnqueueResult> enqueue(List<NewJob> batch, Instant now) {
+    Objects.requireNonNull(batch, "jobs must not be null");
+    for (NewJob job : batch) {
+      Objects.requireNonNull(job, "jobs must not contain null");
+    }
+    Instant at = Validation.instant(now, "now");
+    List<EnqueueResult> results = new ArrayList<>(batch.size());
+    Set<String> touched = new LinkedHashSet<>();
+    lock.lock();
+    try {
+      ensureOpen();
+      Map<KeyRef, JobId> stagedKeys = new HashMap<>();
+      Set<JobId> stagedIds = new HashSet<>();
+      List<NewJob> accepted = new ArrayList<>(batch.size());
+      for (NewJob job : batch) {
+        if (job.idempotencyKey() != null) {
+          KeyRef key = new KeyRef(job.queue(), job.idempotencyKey());
+          MemoryJob holder = keys.get(key);
+          JobId holderId = holder != null ? holder.id : stagedKeys.get(key);
+          if (holderId != null) {
+            results.add(new EnqueueResult(holderId, false));
+            continue;
+          }
+          stagedKeys.put(key, job.id());
+        }
+        if (jobs.containsKey(job.id()) || !stagedIds.add(job.id())) {
+          throw new DuplicateJobException(job.id());
+        }
+        accepted.add(job);
+        results.add(new EnqueueResult(job.id(), true));
+      }
+      for (NewJob job : accepted) {
+        MemoryJob stored = new MemoryJob(job, at);
+        jobs.put(stored.id, stored);
+        byId.put(stored.id, stored);
+        if (stored.idempotencyKey != null) {
+          keys.put(new KeyRef(stored.queue, stored.idempotencyKey), stored);
+        }
+        index(stored);
+        touched.add(stored.queue);
+      }
+    } finally {
+      lock.unlock();
+    }
+    announce(touched);
+    return List.copyOf(results);
+  }
+
+  // ------------------------------------------------------------------------------------------------ reserve
+
+  @Override
+  public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
+    Validation.queue(queue);
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1 but was " + max);
+    }
+    Instant at = Validation.instant(now, "now");
+    Duration leaseFor = Validation.positive(lease, "lease");
+    lock.lock();
+    try {
+      ensureOpen();
+      QueueIndex q = queues.get(queue);
+      if (q == null) {
+        return List.of();
+      }
+      sweepExpiredLastAttempts(q, at);
+      List<LeasedJob> leased = new ArrayList<>(Math.min(max, 64));
+      for (Integer priority : List.copyOf(q.claimable.keySet())) {
+        while (leased.size() < max) {
+          MemoryJob head = q.firstClaimable(priority);
+          if (head == null || head.availableAt().isAfter(at)) {
+            break;
+          }
+          unindex(head);
+          head.status = JobStatus.INFLIGHT;
+          head.leaseToken = tokens.get();
+          head.leaseExpiresAt = at.plus(leaseFor);
+          head.attempts++;
+          head.updatedAt = at;
+          index(head);
+          leased.add(new LeasedJob(head.toRecord()));
+        }
+        if (leased.size() == max) {
+          break;
+        }
+      }
+      return List.copyOf(leased);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Moves every INFLIGHT job of the queue whose lease expired on its last attempt to the DLQ. */
+  private void sweepExpiredLastAttempts(QueueIndex q, Instant now) {
+    while (!q.lastAttemptLeases.isEmpty()) {
+      MemoryJob job = q.lastAttemptLeases.first();
+      if (job.leaseExpiresAt == null || job.leaseExpiresAt.isAfter(now)) {
+        return;
+      }
+      unindex(job);
+      job.status = JobStatus.DLQ;
+      job.dlqReason = LAST_ATTEMPT_EXPIRED;
+      job.dlqFailedAt = now;
+      job.finishedAt = now;
+      job.clearLease();
+      job.updatedAt = now;
+      index(job);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ leases
+
+  @Override
+  public Instant extendLease(JobId id, LeaseToken token, Instant now, Duration lease) {
+    Objects.requireNonNull(id, "id must not be null");
+    Objects.requireNonNull(token, "token must not be null");
+    Instant at = Validation.instant(now, "now");
+    Duration leaseFor = Validation.positive(lease, "lease");
+    lock.lock();
+    try {
+      ensureOpen();
+      MemoryJob job = validateLease(id, token, at, "extendLease");
+      Instant extended = at.plus(leaseFor);
+      Instant current = Objects.requireNonNull(job.leaseExpiresAt);
+      unindex(job);
+      if (extended.isAfter(current)) {
+        job.leaseExpiresAt = extended;
+      }
+      job.updatedAt = at;
+      index(job);
+      return Objects.requireNonNull(job.leaseExpiresAt);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Outcome> complete(List<Completion> completions, Instant now) {
+    Objects.requireNonNull(completions, "completions must not be null");
+    for (Completion c : completions) {
+      Objects.requireNonNull(c, "completions must not contain null");
+    }
+    Instant at = Validation.instant(now, "now");
+    List<Outcome> outcomes = new ArrayList<>(completions.size());
+    Set<String> touched = new LinkedHashSet<>();
+    lock.lock();
+    try {
+      ensureOpen();
+      for (Completion c : completions) {
+        outcomes.add(completeOne(c, at, touched));
+      }
+    } finally {
+      lock.unlock();
+    }
+    announce(touched);
+    return List.copyOf(outcomes);
+  }
+
+  private Outcome completeOne(Completion completion, Instant now, Set<String> touched) {
+    MemoryJob existing = jobs.get(completion.id());
+    if (existing != null && isTerminalNoOp(completion, existing.status)) {
+      return Outcome.ok(completion.id());
+    }
+    MemoryJob job;
+    try {
+      job = validateLease(completion.id(), completion.token(), now, operation(completion));
+    } catch (JobNotFoundException | JobNotInflightException | LeaseExpiredException | LeaseMismatchException e) {
+      return Outcome.refused(e);
+    }
+    unindex(job);
+    if (completion instanceof Completion.Ack ack) {
+      job.status = JobStatus.DONE;
+      job.result = ack.result();
+      job.finishedAt = now;
+    } else if (completion instanceof Completion.Retry retry) {
+      job.status = JobStatus.READY;
+      job.runAt = retry.runAt() != null ? retry.runAt() : now;
+      job.lastError = retry.error();
+      touched.add(job.queue);
+    } else if (completion instanceof Completion.Fail fail) {
+      job.status = JobStatus.DLQ;
+      job.dlqReason = fail.reason();
+      job.dlqFailedAt = now;
+      job.finishedAt = now;
+      job.lastError = fail.error();
+    } else if (completion instanceof Completion.Release release) {
+      job.status = JobStatus.READY;
+      job.runAt = release.runAt() != null ? release.runAt() : now;
+      job.attempts--;
+      touched.add(job.queue);
+    }
+    job.clearLease();
+    job.updatedAt = now;
+    index(job);
+    return Outcome.ok(completion.id());
+  }
+
+  private static boolean isTerminalNoOp(Completion completion, JobStatus status) {
+    if (completion instanceof Completion.Ack) {
+      return status == JobStatus.DONE;
+    }
+    if (completion instanceof Completion.Fail) {
+      return status == JobStatus.DONE || status == JobStatus.DLQ;
+    }
+    return false;
+  }
+
+  private static String operation(Completion completion) {
+    if (completion instanceof Completion.Ack) {
+      return "ack";
+    }
+    if (completion instanceof Completion.Retry) {
+      return "retry";
+    }
+    if (completion instanceof Completion.Fail) {
+      return "fail";
+    }
+    return "release";
+  }
+
+  /** Strict lease validation: not found, not inflight, expired (wins over a wrong token), wrong token. */
+  private MemoryJob validateLease(JobId id, LeaseToken token, Instant now, String operation) {
+    MemoryJob job = jobs.get(id);
+    if (job == null) {
+      throw new JobNotFoundException(id);
+    }
+    if (job.status != JobStatus.INFLIGHT) {
+      throw new JobNotInflightException(id, job.status, operation);
+    }
+    Instant expiry = Objects.requireNonNull(job.leaseExpiresAt);
+    if (!expiry.isAfter(now)) {
+      throw new LeaseExpiredException(id, expiry, now);
+    }
+    if (!token.equals(job.leaseToken)) {
+      throw new LeaseMismatchException(id);
+    }
+    return job;
+  }
+
+  // ------------------------------------------------------------------------------------------------ reads
+
+  @Override
+  public Optional<JobRecord> get(JobId id) {
+    Objects.requireNonNull(id, "id must not be null");
+    lock.lock();
+    try {
+      ensureOpen();
+      return Optional.ofNullable(jobs.get(id)).map(MemoryJob::toRecord);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<JobRecord> findByIdempotencyKey(String queue, String key) {
+    Validation.queue(queue);
+    Validation.idempotencyKey(key);
+    lock.lock();
+    try {
+      ensureOpen();
+      return Optional.ofNullable(keys.get(new KeyRef(queue, key))).map(MemoryJob::toRecord);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Page<JobRecord> list(JobQuery query) {
+    Objects.requireNonNull(query, "query must not be null");
+    lock.lock();
+    try {
+      ensureOpen();
+      JobId after = query.cursorId();
+      Map<JobId, MemoryJob> from = after == null ? byId : byId.tailMap(after, false);
+      List<JobRecord> items = new ArrayList<>();
+      boolean more = false;
+      for (MemoryJob job : from.values()) {
+        if (!cheapMatch(query, job)) {
+          continue;
+        }
+        JobRecord record = job.toRecord();
+        if (!query.matches(record)) {
+          continue;
+        }
+        if (items.size() == query.limit()) {
+          more = true;
+          break;
+        }
+        items.add(record);
+      }
+      String next = more ? items.get(items.size() - 1).id().toString() : null;
+      return new Page<>(List.copyOf(items), next);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Filters on the stored fields before a record is built for {@link JobQuery#matches}. */
+  private static boolean cheapMatch(JobQuery query, MemoryJob job) {
+    return (query.queue() == null || query.queue().equals(job.queue))
+        && (query.statuses().isEmpty() || query.statuses().contains(job.status))
+        && (query.type() == null || query.type().equals(job.type));
+  }
+
+  @Override
+  public QueueStats stats(String queue, Instant now) {
+    Validation.queue(queue);
+    Instant at = Validation.instant(now, "now");
+    lock.lock();
+    try {
+      ensureOpen();
+      QueueIndex q = queues.get(queue);
+      if (q == null) {
+        return new QueueStats(queue, 0, 0, 0, 0, 0, 0);
+      }
+      long scheduled = q.countScheduled(at);
+      return new QueueStats(queue, q.count(JobStatus.READY) - scheduled, scheduled, q.count(JobStatus.INFLIGHT),
+          q.count(JobStatus.DONE), q.count(JobStatus.DLQ), q.count(JobStatus.CANCELED));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ admin
+
+  @Override
+  public void requeue(JobId id, boolean resetAttempts, Instant now) {
+    Objects.requireNonNull(id, "id must not be null");
+    Instant at = Validation.instant(now, "now");
+    String queue;
+    lock.lock();
+    try {
+      ensureOpen();
+      MemoryJob job = existing(id);
+      if (job.status != JobStatus.DLQ) {
+        throw new InvalidJobStatusException(id, job.status, "requeue", "DLQ");
+      }
+      unindex(job);
+      job.status = JobStatus.READY;
+      job.runAt = at;
+      job.dlqReason = null;
+      job.dlqFailedAt = null;
+      job.finishedAt = null;
+      if (resetAttempts) {
+        job.attempts = 0;
+      }
+      job.updatedAt = at;
+      index(job);
+      queue = job.queue;
+    } finally {
+      lock.unlock();
+    }
+    announce(Set.of(queue));
+  }
+
+  @Override
+  public void cancel(JobId id, Instant now) {
+    Objects.requireNonNull(id, "id must not be null");
+    Instant at = Validation.instant(now, "now");
+    lock.lock();
+    try {
+      ensureOpen();
+      MemoryJob job = existing(id);
+      if (job.status == JobStatus.CANCELED) {
+        return;
+      }
+      if (job.status != JobStatus.READY) {
+        throw new InvalidJobStatusException(id, job.status, "cancel", "READY");
+      }
+      unindex(job);
+      job.status = JobStatus.CANCELED;
+      job.finishedAt = at;
+      job.updatedAt = at;
+      index(job);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void delete(JobId id) {
+    Objects.requireNonNull(id, "id must not be null");
+    lock.lock();
+    try {
+      ensureOpen();
+      MemoryJob job = existing(id);
+      if (job.status == JobStatus.INFLIGHT) {
+        throw new InvalidJobStatusException(id, job.status, "delete", "READY, DONE, DLQ or CANCELED");
+      }
+      remove(job);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long purge(Set<JobStatus> statuses, Instant finishedBefore) {
+    Objects.requireNonNull(statuses, "statuses must not be null");
+    if (statuses.isEmpty()) {
+      throw new IllegalArgumentException("statuses must name at least one of DONE, DLQ and CANCELED");
+    }
+    for (JobStatus s : statuses) {
+      if (!PURGEABLE.contains(Objects.requireNonNull(s, "statuses must not contain null"))) {
+        throw new IllegalArgumentException(
+            "statuses may only name DONE, DLQ and CANCELED but named " + s + ": only finished jobs are purged");
+      }
+    }
+    Instant before = Validation.instant(finishedBefore, "finishedBefore");
+    Set<JobStatus> wanted = EnumSet.copyOf(statuses);
+    lock.lock();
+    try {
+      ensureOpen();
+      List<MemoryJob> doomed = new ArrayList<>();
+      for (MemoryJob job : jobs.values()) {
+        if (wanted.contains(job.status) && job.finishedAt != null && job.finishedAt.isBefore(before)) {
+          doomed.add(job);
+        }
+      }
+      doomed.forEach(this::remove);
+      return doomed.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ notifications
+
+  @Override
+  public Subscription subscribe(Consumer<String> listener) {
+    Objects.requireNonNull(listener, "listener must not be null");
+    ensureOpen();
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  private void announce(Set<String> queueNames) {
+    if (queueNames.isEmpty() || listeners.isEmpty()) {
+      return;
+    }
+    for (String queue : queueNames) {
+      for (Consumer<String> listener : listeners) {
+        try {
+          listener.accept(queue);
+        } catch (RuntimeException ignored) {
+          // A listener's failure is its own: notifications are hints, and the others must still hear.
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ lifecycle
+
+  /** Drops every job and listener; idempotent. Afterwards every other call throws {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      jobs.clear();
+      byId.clear();
+      queues.clear();
+      keys.clear();
+      listeners.clear();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the memory driver is closed: open a new one with Drivers.open(\"memory:\")");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryDriver";
+  }
+
+  // ------------------------------------------------------------------------------------------------ indexes
+
+  private MemoryJob existing(JobId id) {
+    MemoryJob job = jobs.get(id);
+    if (job == null) {
+      throw new JobNotFoundException(id);
+    }
+    return job;
+  }
+
+  private void index(MemoryJob job) {
+    queues.computeIfAbsent(job.queue, q -> new QueueIndex()).add(job);
+  }
+
+  private void unindex(MemoryJob job) {
+    QueueIndex q = queues.get(job.queue);
+    if (q != null) {
+      q.remove(job);
+    }
+  }
+
+  private void remove(MemoryJob job) {
+    unindex(job);
+    jobs.remove(job.id);
+    byId.remove(job.id);
+    if (job.idempotencyKey != null) {
+      keys.remove(new KeyRef(job.queue, job.idempotencyKey));
+    }
+  }
+
+  /** Visible for tests: how many priority levels the queue's claimable index holds. */
+  int priorityLevels(String queue) {
+    lock.lock();
+    try {
+      QueueIndex q = queues.get(queue);
+      return q == null ? 0 : q.claimable.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private record KeyRef(String queue, String key) {}
+}
