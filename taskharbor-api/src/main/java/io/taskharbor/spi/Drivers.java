@@ -38,12 +38,24 @@ public final class Drivers {
   public static Driver open(String uri) {
     Objects.requireNonNull(uri, "uri");
     try {
-      return open(new URI(uri));
+      return open(parse(uri));
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
           "driver URI '" + DriverConfig.redact(uri) + "' is not a valid URI (" + e.getReason()
               + "): use e.g. memory: or postgres://user@host:5432/db", e);
     }
+  }
+
+  /**
+   * Parses a driver URI. A bare scheme such as {@code "memory:"}, which {@link URI} cannot hold, becomes the
+   * equivalent {@code "memory:/"}.
+   */
+  static URI parse(String uri) throws URISyntaxException {
+    String trimmed = uri.trim();
+    if (trimmed.matches("[A-Za-z][A-Za-z0-9+.-]*:")) {
+      return new URI(trimmed + "/");
+    }
+    return new URI(trimmed);
   }
 
   /** Opens the driver that accepts {@code uri}; see {@link #open(String)}. */
@@ -73,7 +85,7 @@ public final class Drivers {
   /** Opens the default driver, looking for providers with {@code loader}; see {@link #openDefault()}. */
   public static Driver openDefault(ClassLoader loader) {
     List<DriverProvider> all = providers(loader);
-    URI memory = URI.create("memory:");
+    URI memory = URI.create("memory:/");
     if (all.size() == 1 && all.get(0).accepts(memory)) {
       return all.get(0).open(DriverConfig.of(memory));
     }
