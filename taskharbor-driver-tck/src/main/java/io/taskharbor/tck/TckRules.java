@@ -1440,4 +1440,129 @@ public final class TckRules {
      */
     void required_subscribeIsSupportedExactlyWithTheCapability();
   }
+  /**
+   * The worker group: a real engine {@code Worker} on the driver, driven by the test's clock. If one of these fails
+   * while the contract groups pass, suspect the engine first; the hint names the driver rule it leans on.
+   */
+  public interface Workers {
+
+    /**
+     * A job whose handler fails twice is retried after its backoff and succeeds on attempt 3: DONE, attempts 3.
+     *
+     * <p>If this fails, check that the driver's retry stores run_at and that reserve honours it; then the worker's retry path.
+     */
+    void required_retryThenSuccess() throws Exception;
+
+    /**
+     * A job that always fails ends in the DLQ after max attempts, with attempts == max attempts and the last error.
+     *
+     * <p>If this fails, check fail (DLQ, dlq_reason, last_error) and that attempts count deliveries.
+     */
+    void required_exhaustedRetriesGoToTheDlq() throws Exception;
+
+    /**
+     * A job whose worker died (leased, never finished) runs again on another worker once its lease expires.
+     *
+     * <p>If this fails, check that reserve hands out INFLIGHT jobs whose lease expired, with attempts + 1.
+     */
+    void required_crashRecoveryAfterLeaseExpiry() throws Exception;
+
+    /**
+     * Heartbeats keep a long job's lease valid across many lease durations; nobody else can reserve it meanwhile.
+     *
+     * <p>If this fails, check extendLease: now + lease, same token, never earlier.
+     */
+    void required_heartbeatsKeepALongJob() throws Exception;
+
+    /**
+     * When the lease is lost the handler is cancelled, the worker reports no outcome, and counts the lost lease.
+     *
+     * <p>If this fails, check that extendLease refuses an expired lease with LeaseExpiredException.
+     */
+    void required_aLostLeaseCancelsTheHandler() throws Exception;
+
+    /**
+     * Stop waits for a running handler that finishes within the shutdown timeout and records its outcome.
+     *
+     * <p>If this fails, check the completion path and that stop flushes outcomes.
+     */
+    void required_gracefulShutdownWaitsForRunningJobs() throws Exception;
+
+    /**
+     * Stop releases a handler still running after the shutdown timeout: the job is READY again, the attempt not counted.
+     *
+     * <p>If this fails, check Completion.Release: READY, run_at now, attempts - 1.
+     */
+    void required_gracefulShutdownReleasesUnfinishedJobs() throws Exception;
+
+    /**
+     * A scheduled job does not run before its run_at and runs once the clock reaches it.
+     *
+     * <p>If this fails, check due iff run_at <= now in reserve.
+     */
+    void required_aScheduledJobRunsOnlyWhenDue() throws Exception;
+
+    /**
+     * With one handler thread, jobs run in priority order.
+     *
+     * <p>If this fails, check reserve order: priority descending first.
+     */
+    void required_higherPriorityRunsFirst() throws Exception;
+
+    /**
+     * Enqueueing twice with one idempotency key creates one job, which runs once.
+     *
+     * <p>If this fails, check ON CONFLICT / key dedupe and created = false.
+     */
+    void required_idempotentEnqueueRunsOnce() throws Exception;
+
+    /**
+     * A job whose type has no handler moves to the DLQ at once, with a reason naming the type.
+     *
+     * <p>If this fails, check fail on the first attempt.
+     */
+    void required_anUnknownTypeGoesToTheDlq() throws Exception;
+
+    /**
+     * A PermanentFailure moves the job to the DLQ on its first attempt, with the failure's message as reason.
+     *
+     * <p>If this fails, check fail with attempts remaining.
+     */
+    void required_aPermanentFailureGoesToTheDlqAtOnce() throws Exception;
+
+    /**
+     * A Snooze puts the job back to READY at now + delay without counting the attempt.
+     *
+     * <p>If this fails, check Completion.Release with a run time.
+     */
+    void required_aSnoozeRunsTheJobLaterWithoutSpendingAnAttempt() throws Exception;
+
+    /**
+     * A handler that exceeds the job's timeout is cancelled and the job retried, with the timeout as last error.
+     *
+     * <p>If this fails, check retry; then the worker's timeout timer.
+     */
+    void required_aTimeoutCountsAsAFailedAttempt() throws Exception;
+
+    /**
+     * A result the handler sets is stored with the DONE job as JSON.
+     *
+     * <p>If this fails, check that ack stores the result (JSON, compared as a value).
+     */
+    void required_theResultIsStoredOnSuccess() throws Exception;
+
+    /**
+     * A payload that cannot be decoded into the handler's type moves the job to the DLQ at once.
+     *
+     * <p>If this fails, check fail on the first attempt.
+     */
+    void required_anUndecodablePayloadGoesToTheDlq() throws Exception;
+
+    /**
+     * Hundreds of quick jobs on several handler threads all end DONE, each exactly once, outcomes sent in batches.
+     *
+     * <p>If this fails, check batch completion: one outcome per item, in order.
+     */
+    void required_manyJobsAllComplete() throws Exception;
+  }
 }

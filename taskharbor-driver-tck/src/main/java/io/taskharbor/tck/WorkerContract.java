@@ -1,8 +1,467 @@
 package io.taskharbor.tck;
 
-/** Runs a real engine {@code Worker} on the driver under test with a controllable clock. */
-public abstract class WorkerContract extends TckGroup {
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskharbor.api.EnqueueResult;
+import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobRecord;
+import io.taskharbor.api.JobRequest;
+import io.taskharbor.api.JobStatus;
+import io.taskharbor.engine.Backoff;
+import io.taskharbor.engine.JobHandler;
+import io.taskharbor.engine.PermanentFailure;
+import io.taskharbor.engine.Snooze;
+import io.taskharbor.engine.TaskHarbor;
+import io.taskharbor.engine.Worker;
+import io.taskharbor.spi.LeasedJob;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs a real engine {@link Worker} on the driver under test. Decisions (due, lease validity, backoff run times) come
+ * from the test's {@link TestClock}; the worker's own waits (poll, heartbeat, shutdown) are real and short, so the
+ * group is fast. Waits for an expected state poll the driver with a generous real-time limit and never assert on
+ * timing.
+ */
+public abstract class WorkerContract extends TckGroup implements TckRules.Workers {
+
+  /** The payload of every job in this group. */
+  public record Task(String name) {}
+
+  private static final String QUEUE = "tck.worker";
+  private static final String TYPE = "tck.task";
+  private static final Duration STEP = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final List<Worker> workers = new ArrayList<>();
+  private TaskHarbor harbor;
+
   protected WorkerContract(DriverTck tck) {
     super(tck);
+  }
+
+  @AfterEach
+  final void stopWorkers() {
+    for (Worker w : workers) {
+      w.stop();
+    }
+    workers.clear();
+  }
+
+  private TaskHarbor harbor() {
+    if (harbor == null) {
+      harbor = TaskHarbor.builder().driver(driver()).clock(clock).build();
+    }
+    return harbor;
+  }
+
+  private Worker.Builder worker() {
+    return harbor().newWorker()
+        .queues(QUEUE)
+        .concurrency(4)
+        .pollInterval(Duration.ofMillis(5))
+        .heartbeatInterval(Duration.ofMillis(5))
+        .shutdownTimeout(Duration.ofSeconds(5))
+        .backoff(attempt -> STEP);
+  }
+
+  private Worker started(Worker.Builder builder) {
+    Worker w = builder.build();
+    workers.add(w);
+    w.start();
+    return w;
+  }
+
+  private JobId enqueue(String name) {
+    return enqueue(JobRequest.builder(TYPE, new Task(name)).queue(QUEUE));
+  }
+
+  private JobId enqueue(JobRequest.Builder request) {
+    return harbor().enqueue(request.build()).id();
+  }
+
+  private JobRecord job(JobId id) {
+    return driver().get(id).orElseThrow();
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + WAIT + " waiting until " + what);
+      }
+      Thread.sleep(2);
+    }
+  }
+
+  private void awaitStatus(JobId id, JobStatus status, int attempts) throws InterruptedException {
+    await("job " + id + " is " + status + " after " + attempts + " attempt(s)", () -> {
+      JobRecord r = job(id);
+      return r.status() == status && r.attempts() == attempts;
+    });
+  }
+
+  private static JobHandler<Task> failing(int failures, AtomicInteger calls) {
+    return job -> {
+      if (calls.incrementAndGet() <= failures) {
+        throw new IllegalStateException("planned failure " + calls.get());
+      }
+    };
+  }
+
+  @Override
+  @Test
+  @DisplayName("a job that fails twice is retried after its backoff and succeeds on attempt 3")
+  public void required_retryThenSuccess() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Worker w = started(worker().handle(TYPE, Task.class, failing(2, calls)));
+    JobId id = enqueue("flaky");
+
+    awaitStatus(id, JobStatus.READY, 1);
+    assertThat(job(id).runAt()).isEqualTo(clock.instant().plus(STEP));
+    assertThat(job(id).lastError()).contains("planned failure 1");
+    clock.advance(STEP);
+    awaitStatus(id, JobStatus.READY, 2);
+    clock.advance(STEP);
+    awaitStatus(id, JobStatus.DONE, 3);
+
+    assertThat(calls).hasValue(3);
+    await("metrics counted", () -> w.metrics().succeeded() == 1);
+    assertThat(w.metrics().retried()).isEqualTo(2);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a job that always fails ends in the DLQ with attempts == max attempts and the last error")
+  public void required_exhaustedRetriesGoToTheDlq() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    started(worker().handle(TYPE, Task.class, failing(Integer.MAX_VALUE, calls)));
+    JobId id = enqueue(JobRequest.builder(TYPE, new Task("doomed")).queue(QUEUE).maxAttempts(3));
+
+    awaitStatus(id, JobStatus.READY, 1);
+    clock.advance(STEP);
+    awaitStatus(id, JobStatus.READY, 2);
+    clock.advance(STEP);
+    awaitStatus(id, JobStatus.DLQ, 3);
+
+    JobRecord dead = job(id);
+    assertThat(dead.lastError()).contains("planned failure 3");
+    assertThat(dead.dlqReason()).contains("3 of 3");
+    assertThat(dead.dlqFailedAt()).isEqualTo(clock.instant());
+    assertThat(calls).hasValue(3);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a job whose worker died runs again elsewhere once its lease expires")
+  public void required_crashRecoveryAfterLeaseExpiry() throws Exception {
+    JobId id = enqueue("orphan");
+    Duration lease = Duration.ofSeconds(30);
+    List<LeasedJob> dead = secondClient().reserve(QUEUE, 1, clock.instant(), lease);
+    assertThat(dead).extracting(LeasedJob::id).containsExactly(id);
+
+    AtomicInteger calls = new AtomicInteger();
+    started(worker().handle(TYPE, Task.class, failing(0, calls)));
+    Thread.sleep(50);
+    assertThat(calls).as("the lease is still valid: nobody may run the job").hasValue(0);
+
+    clock.advance(lease);
+    awaitStatus(id, JobStatus.DONE, 2);
+    assertThat(calls).hasValue(1);
+  }
+
+  @Override
+  @Test
+  @DisplayName("heartbeats keep a long job's lease across many lease durations; nobody else can reserve it")
+  public void required_heartbeatsKeepALongJob() throws Exception {
+    Duration lease = Duration.ofSeconds(1);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Worker w = started(worker().leaseDuration(lease).handle(TYPE, Task.class, job -> {
+      started.countDown();
+      finish.await();
+    }));
+    JobId id = enqueue("long");
+    assertThat(started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    for (int step = 0; step < 10; step++) {
+      Instant before = job(id).leaseExpiresAt();
+      await("a heartbeat moved the lease", () -> !job(id).leaseExpiresAt().isBefore(clock.instant().plus(lease)));
+      clock.advance(Duration.ofMillis(500));
+      assertThat(job(id).leaseExpiresAt()).isAfterOrEqualTo(before);
+      assertThat(secondClient().reserve(QUEUE, 1, clock.instant(), lease)).isEmpty();
+    }
+    finish.countDown();
+
+    awaitStatus(id, JobStatus.DONE, 1);
+    assertThat(w.metrics().lostLeases()).isZero();
+  }
+
+  @Override
+  @Test
+  @DisplayName("a lost lease cancels the handler; the worker reports no outcome and counts it")
+  public void required_aLostLeaseCancelsTheHandler() throws Exception {
+    Duration lease = Duration.ofSeconds(1);
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicBoolean sawCancellation = new AtomicBoolean();
+    CountDownLatch handlerDone = new CountDownLatch(1);
+    Worker w = started(worker().concurrency(1).leaseDuration(lease).heartbeatInterval(Duration.ofMillis(20))
+        .handle(TYPE, Task.class, job -> {
+          started.countDown();
+          try {
+            while (!job.isCancelled()) {
+              Thread.sleep(1);
+            }
+            sawCancellation.set(true);
+          } catch (InterruptedException e) {
+            sawCancellation.set(job.isCancelled());
+          } finally {
+            handlerDone.countDown();
+          }
+        }));
+    JobId id = enqueue("stolen");
+    assertThat(started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    clock.advance(lease.multipliedBy(2));
+    List<LeasedJob> thief = secondClient().reserve(QUEUE, 1, clock.instant(), Duration.ofSeconds(60));
+    assertThat(thief).extracting(LeasedJob::id).containsExactly(id);
+
+    assertThat(handlerDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(sawCancellation).isTrue();
+    await("the lost lease is counted", () -> w.metrics().lostLeases() == 1);
+    Thread.sleep(50);
+    JobRecord r = job(id);
+    assertThat(r.status()).isEqualTo(JobStatus.INFLIGHT);
+    assertThat(r.leaseToken()).isEqualTo(thief.get(0).token());
+    assertThat(r.attempts()).isEqualTo(2);
+    assertThat(w.metrics().succeeded()).isZero();
+  }
+
+  @Override
+  @Test
+  @DisplayName("stop waits for a handler that finishes within the shutdown timeout and records its outcome")
+  public void required_gracefulShutdownWaitsForRunningJobs() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    Worker w = started(worker().shutdownTimeout(Duration.ofSeconds(10)).handle(TYPE, Task.class, job -> {
+      started.countDown();
+      Thread.sleep(200);
+    }));
+    JobId id = enqueue("finishing");
+    assertThat(started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    w.stop();
+
+    assertThat(job(id).status()).isEqualTo(JobStatus.DONE);
+    assertThat(w.isRunning()).isFalse();
+    w.stop(); // idempotent
+  }
+
+  @Override
+  @Test
+  @DisplayName("stop releases a job whose handler outlives the shutdown timeout: READY again, attempt not counted")
+  public void required_gracefulShutdownReleasesUnfinishedJobs() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    Worker w = started(worker().shutdownTimeout(Duration.ofMillis(100)).handle(TYPE, Task.class, job -> {
+      started.countDown();
+      try {
+        Thread.sleep(WAIT.toMillis());
+      } catch (InterruptedException e) {
+        interrupted.set(true);
+        throw e;
+      }
+    }));
+    JobId id = enqueue("stuck");
+    assertThat(started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    w.stop();
+
+    JobRecord r = job(id);
+    assertThat(r.status()).isEqualTo(JobStatus.READY);
+    assertThat(r.attempts()).isZero();
+    assertThat(r.leaseToken()).isNull();
+    assertThat(interrupted).isTrue();
+    assertThat(w.metrics().snoozed()).isEqualTo(1);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a scheduled job does not run before its run_at and runs once the clock reaches it")
+  public void required_aScheduledJobRunsOnlyWhenDue() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    started(worker().handle(TYPE, Task.class, failing(0, calls)));
+    Instant runAt = clock.instant().plusSeconds(60);
+    JobId id = enqueue(JobRequest.builder(TYPE, new Task("later")).queue(QUEUE).runAt(runAt));
+
+    Thread.sleep(100);
+    assertThat(calls).hasValue(0);
+    assertThat(job(id).status()).isEqualTo(JobStatus.READY);
+
+    clock.set(runAt.minusNanos(1000));
+    Thread.sleep(50);
+    assertThat(calls).hasValue(0);
+
+    clock.set(runAt);
+    awaitStatus(id, JobStatus.DONE, 1);
+  }
+
+  @Override
+  @Test
+  @DisplayName("with one handler thread, jobs run in priority order")
+  public void required_higherPriorityRunsFirst() throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    List<JobId> ids = new ArrayList<>();
+    for (int priority : new int[] {1, 5, 3, -2, 4}) {
+      ids.add(enqueue(JobRequest.builder(TYPE, new Task("p" + priority)).queue(QUEUE).priority(priority)));
+    }
+    started(worker().concurrency(1).handle(TYPE, Task.class, job -> order.add(job.payload().name())));
+
+    await("all jobs ran", () -> order.size() == ids.size());
+    assertThat(order).containsExactly("p5", "p4", "p3", "p1", "p-2");
+  }
+
+  @Override
+  @Test
+  @DisplayName("two enqueues with one idempotency key create one job, which runs once")
+  public void required_idempotentEnqueueRunsOnce() throws Exception {
+    EnqueueResult first = harbor().enqueue(
+        JobRequest.builder(TYPE, new Task("once")).queue(QUEUE).idempotencyKey("order-42").build());
+    EnqueueResult second = harbor().enqueue(
+        JobRequest.builder(TYPE, new Task("twice")).queue(QUEUE).idempotencyKey("order-42").build());
+    assertThat(first.created()).isTrue();
+    assertThat(second.created()).isFalse();
+    assertThat(second.id()).isEqualTo(first.id());
+
+    List<String> ran = new CopyOnWriteArrayList<>();
+    started(worker().handle(TYPE, Task.class, job -> ran.add(job.payload().name())));
+    awaitStatus(first.id(), JobStatus.DONE, 1);
+    Thread.sleep(50);
+    assertThat(ran).containsExactly("once");
+  }
+
+  @Override
+  @Test
+  @DisplayName("a job whose type has no handler moves to the DLQ at once, with a reason naming the type")
+  public void required_anUnknownTypeGoesToTheDlq() throws Exception {
+    started(worker().handle(TYPE, Task.class, job -> { }));
+    JobId id = enqueue(JobRequest.builder("tck.mystery", new Task("?")).queue(QUEUE));
+
+    awaitStatus(id, JobStatus.DLQ, 1);
+    assertThat(job(id).dlqReason()).contains("tck.mystery");
+  }
+
+  @Override
+  @Test
+  @DisplayName("a PermanentFailure moves the job to the DLQ on its first attempt, with its message as reason")
+  public void required_aPermanentFailureGoesToTheDlqAtOnce() throws Exception {
+    started(worker().handle(TYPE, Task.class, job -> {
+      throw new PermanentFailure("card declined");
+    }));
+    JobId id = enqueue("declined");
+
+    awaitStatus(id, JobStatus.DLQ, 1);
+    assertThat(job(id).dlqReason()).isEqualTo("card declined");
+    assertThat(job(id).maxAttempts()).isGreaterThan(1);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a Snooze puts the job back to READY at now + delay without counting the attempt")
+  public void required_aSnoozeRunsTheJobLaterWithoutSpendingAnAttempt() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Worker w = started(worker().handle(TYPE, Task.class, job -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new Snooze(Duration.ofMinutes(5));
+      }
+    }));
+    JobId id = enqueue("sleepy");
+
+    await("the job is snoozed", () -> job(id).status() == JobStatus.READY && job(id).runAt() != null);
+    assertThat(job(id).attempts()).isZero();
+    assertThat(job(id).runAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+    assertThat(job(id).lastError()).isNull();
+    clock.advance(Duration.ofMinutes(5));
+    awaitStatus(id, JobStatus.DONE, 1);
+    assertThat(w.metrics().snoozed()).isEqualTo(1);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a handler that exceeds the job's timeout is cancelled and the job retried with the timeout as error")
+  public void required_aTimeoutCountsAsAFailedAttempt() throws Exception {
+    AtomicBoolean interrupted = new AtomicBoolean();
+    started(worker().handle(TYPE, Task.class, job -> {
+      try {
+        Thread.sleep(WAIT.toMillis());
+      } catch (InterruptedException e) {
+        interrupted.set(true);
+      }
+    }));
+    JobId id = enqueue(JobRequest.builder(TYPE, new Task("slow")).queue(QUEUE).timeout(Duration.ofMillis(50)));
+
+    awaitStatus(id, JobStatus.READY, 1);
+    assertThat(job(id).lastError()).contains("timed out");
+    await("the handler was interrupted", interrupted::get);
+  }
+
+  @Override
+  @Test
+  @DisplayName("a result the handler sets is stored with the DONE job")
+  public void required_theResultIsStoredOnSuccess() throws Exception {
+    started(worker().handle(TYPE, Task.class, job -> job.setResult(Map.of("greeting", "hello " + job.payload().name()))));
+    JobId id = enqueue("ada");
+
+    awaitStatus(id, JobStatus.DONE, 1);
+    JsonAssert.assertJsonEquals(job(id).result(), "{\"greeting\":\"hello ada\"}", "result");
+  }
+
+  @Override
+  @Test
+  @DisplayName("a payload that cannot be decoded into the handler's type moves the job to the DLQ at once")
+  public void required_anUndecodablePayloadGoesToTheDlq() throws Exception {
+    started(worker().handle(TYPE, Task.class, job -> { }));
+    JobId id = enqueue(JobRequest.builder(TYPE, List.of(1, 2, 3)).queue(QUEUE));
+
+    awaitStatus(id, JobStatus.DLQ, 1);
+    assertThat(job(id).dlqReason()).contains(Task.class.getName());
+  }
+
+  @Override
+  @Test
+  @DisplayName("300 quick jobs on several handler threads all end DONE, each run exactly once")
+  public void required_manyJobsAllComplete() throws Exception {
+    int count = 300;
+    List<JobRequest> requests = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      requests.add(JobRequest.builder(TYPE, new Task("n" + i)).queue(QUEUE).build());
+    }
+    harbor().enqueueAll(requests);
+    Set<String> ran = ConcurrentHashMap.newKeySet();
+    AtomicInteger runs = new AtomicInteger();
+    Consumer<String> record = name -> {
+      ran.add(name);
+      runs.incrementAndGet();
+    };
+    Worker w = started(worker().concurrency(8).handle(TYPE, Task.class, job -> record.accept(job.payload().name())));
+
+    await("every job is DONE", () -> driver().stats(QUEUE, clock.instant()).done() == count);
+    assertThat(ran).hasSize(count);
+    assertThat(runs).hasValue(count);
+    await("metrics counted", () -> w.metrics().succeeded() == count);
   }
 }

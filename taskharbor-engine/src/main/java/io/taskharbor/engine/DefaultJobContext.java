@@ -1,0 +1,86 @@
+package io.taskharbor.engine;
+
+import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobRecord;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link JobContext} the worker hands to a handler. */
+final class DefaultJobContext<P> implements JobContext<P> {
+  private static final Logger JOB_LOG = LoggerFactory.getLogger("io.taskharbor.job");
+
+  private final RunningJob job;
+  private final P payload;
+  private @Nullable Object result;
+
+  DefaultJobContext(RunningJob job, P payload) {
+    this.job = job;
+    this.payload = payload;
+  }
+
+  @Override
+  public JobId id() {
+    return job.record.id();
+  }
+
+  @Override
+  public String type() {
+    return job.record.type();
+  }
+
+  @Override
+  public String queue() {
+    return job.record.queue();
+  }
+
+  @Override
+  public int attempt() {
+    return job.record.attempts();
+  }
+
+  @Override
+  public int maxAttempts() {
+    return job.record.maxAttempts();
+  }
+
+  @Override
+  public P payload() {
+    return payload;
+  }
+
+  @Override
+  public JobRecord record() {
+    return job.record;
+  }
+
+  @Override
+  public Instant leaseExpiresAt() {
+    return job.leaseExpiresAt();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return job.isCancelled();
+  }
+
+  @Override
+  public void setResult(@Nullable Object result) {
+    this.result = result;
+  }
+
+  @Nullable Object result() {
+    return result;
+  }
+
+  @Override
+  public Logger logger() {
+    return JOB_LOG;
+  }
+
+  @Override
+  public String toString() {
+    return "JobContext[" + type() + " " + id() + " attempt " + attempt() + "]";
+  }
+}

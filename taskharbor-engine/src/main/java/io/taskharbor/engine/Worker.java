@@ -1,0 +1,219 @@
+package io.taskharbor.engine;
+
+import io.taskharbor.api.Limits;
+import io.taskharbor.api.Validation;
+import io.taskharbor.spi.Capability;
+import io.taskharbor.spi.Driver;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs jobs of a set of queues with a bounded pool of handler threads. Build one with {@link TaskHarbor#newWorker()},
+ * {@link #start()} it, and {@link #close()} it on shutdown.
+ *
+ * <p>How it runs: a fetch thread reserves only as many jobs as there are free handler threads, in one driver call per
+ * queue, so a reserved job never waits for a thread; when a whole batch came back it reserves again at once,
+ * otherwise it sleeps for the poll interval or until the driver signals new work. From the moment a job is reserved,
+ * a heartbeat extends its lease every heartbeat interval; a refused extension means the lease was lost, and the
+ * handler is cancelled and its outcome dropped. Outcomes go to the driver in batches from a completer thread. Storage
+ * errors are logged and retried with backoff: the worker never dies of a database restart.
+ *
+ * <p>{@link #stop()} is graceful in two phases: stop reserving and wait up to the shutdown timeout; then cancel the
+ * handlers still running and release their jobs at once, without counting the attempt. Heartbeats stop last.
+ *
+ * <p>Thread-safe.
+ */
+public final class Worker implements AutoCloseable {
+
+  private final WorkerRuntime runtime;
+
+  private Worker(WorkerRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /**
+   * Starts reserving and running jobs.
+   *
+   * @throws IllegalStateException if the worker was started before
+   */
+  public void start() {
+    runtime.start();
+  }
+
+  /**
+   * Stops gracefully: no new jobs; running handlers get up to the shutdown timeout to finish; the rest are cancelled
+   * and their jobs released. Blocks until done. Idempotent.
+   */
+  public void stop() {
+    runtime.stop();
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** Returns whether the worker has started and not yet begun to stop. */
+  public boolean isRunning() {
+    return runtime.isRunning();
+  }
+
+  /** Returns a snapshot of the worker's counters. */
+  public WorkerMetrics metrics() {
+    return runtime.metrics();
+  }
+
+  @Override
+  public String toString() {
+    return "Worker" + runtime.settings().queues();
+  }
+
+  /** Configures a {@link Worker}; not thread-safe. Every setting is checked when it is set. */
+  public static final class Builder {
+    private final TaskHarbor harbor;
+    private final Set<String> queues = new LinkedHashSet<>();
+    private final Map<String, Registration<?>> handlers = new LinkedHashMap<>();
+    private int concurrency = 10;
+    private Duration leaseDuration = Duration.ofSeconds(30);
+    private @Nullable Duration heartbeatInterval;
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private Backoff backoff = Backoff.defaultBackoff();
+    private int completionBatchSize = 500;
+
+    Builder(TaskHarbor harbor) {
+      this.harbor = harbor;
+    }
+
+    /** Sets the queues to serve (replacing earlier ones); default {@code default}. */
+    public Builder queues(String... queues) {
+      Objects.requireNonNull(queues, "queues must not be null");
+      if (queues.length == 0) {
+        throw new IllegalArgumentException("queues must name at least one queue");
+      }
+      Set<String> names = new LinkedHashSet<>();
+      for (String queue : queues) {
+        if (!names.add(Validation.queue(queue))) {
+          throw new IllegalArgumentException("queues names '" + queue + "' twice");
+        }
+      }
+      this.queues.clear();
+      this.queues.addAll(names);
+      return this;
+    }
+
+    /** Sets the number of handler threads, the most jobs run at once; default 10. */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > 10_000) {
+        throw new IllegalArgumentException("concurrency must be between 1 and 10000 but was " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * Registers the handler of a job type; its payload is decoded into {@code payloadType}.
+     *
+     * @throws IllegalArgumentException if the type is malformed or already has a handler
+     */
+    public <P> Builder handle(String type, Class<P> payloadType, JobHandler<P> handler) {
+      Validation.type(type);
+      Objects.requireNonNull(payloadType, "payloadType must not be null: pass the payload's record class");
+      Objects.requireNonNull(handler, "handler must not be null");
+      if (handlers.containsKey(type)) {
+        throw new IllegalArgumentException(
+            "job type '" + type + "' already has a handler: register each type once per worker");
+      }
+      handlers.put(type, new Registration<>(payloadType, handler));
+      return this;
+    }
+
+    /** Sets how long a reservation holds a job without a heartbeat; default 30 s. */
+    public Builder leaseDuration(Duration leaseDuration) {
+      this.leaseDuration = Validation.positive(leaseDuration, "leaseDuration");
+      return this;
+    }
+
+    /** Sets how often leases of running jobs are extended; default a third of the lease. */
+    public Builder heartbeatInterval(Duration heartbeatInterval) {
+      this.heartbeatInterval = Validation.positive(heartbeatInterval, "heartbeatInterval");
+      return this;
+    }
+
+    /** Sets how long an idle worker waits before looking for jobs again, when no wake-up comes; default 1 s. */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = Validation.positive(pollInterval, "pollInterval");
+      return this;
+    }
+
+    /** Sets how long {@link Worker#stop()} waits for running handlers before cancelling them; default 10 s. */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = Validation.positive(shutdownTimeout, "shutdownTimeout");
+      return this;
+    }
+
+    /** Sets the retry delays; default {@link Backoff#exponential exponential} from 1 s to 1 h with jitter. */
+    public Builder backoff(Backoff backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff must not be null");
+      return this;
+    }
+
+    /** Sets the most outcomes sent to the driver in one call; default 500. */
+    public Builder completionBatchSize(int completionBatchSize) {
+      if (completionBatchSize < 1) {
+        throw new IllegalArgumentException("completionBatchSize must be at least 1 but was " + completionBatchSize);
+      }
+      this.completionBatchSize = completionBatchSize;
+      return this;
+    }
+
+    /**
+     * Builds the worker (not started).
+     *
+     * @throws IllegalArgumentException if no handler is registered or the heartbeat interval is not shorter than the
+     *     lease
+     */
+    public Worker build() {
+      if (handlers.isEmpty()) {
+        throw new IllegalArgumentException("a worker needs at least one handler: call handle(type, payloadType, "
+            + "handler) before build()");
+      }
+      Duration heartbeat = heartbeatInterval != null ? heartbeatInterval : leaseDuration.dividedBy(3);
+      if (heartbeat.isZero()) {
+        heartbeat = Duration.ofNanos(1000);
+      }
+      if (heartbeat.compareTo(leaseDuration) >= 0) {
+        throw new IllegalArgumentException("heartbeatInterval (" + heartbeat + ") must be shorter than leaseDuration ("
+            + leaseDuration + "), e.g. a third of it");
+      }
+      Driver driver = harbor.driver();
+      WorkerSettings settings = new WorkerSettings(
+          queues.isEmpty() ? List.of(Limits.DEFAULT_QUEUE) : List.copyOf(queues),
+          concurrency, leaseDuration, heartbeat, pollInterval, shutdownTimeout, backoff, completionBatchSize,
+          driver.capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS));
+      return new Worker(new WorkerRuntime(harbor, settings, Map.copyOf(handlers)));
+    }
+  }
+
+  /** A handler with its payload type. */
+  record Registration<P>(Class<P> payloadType, JobHandler<P> handler) {}
+
+  /** The validated settings of one worker. */
+  record WorkerSettings(
+      List<String> queues,
+      int concurrency,
+      Duration leaseDuration,
+      Duration heartbeatInterval,
+      Duration pollInterval,
+      Duration shutdownTimeout,
+      Backoff backoff,
+      int completionBatchSize,
+      boolean notifications) {}
+}

@@ -1,0 +1,550 @@
+package io.taskharbor.engine;
+
+import io.taskharbor.api.JobRecord;
+import io.taskharbor.api.JobStateException;
+import io.taskharbor.api.Limits;
+import io.taskharbor.engine.RunningJob.CancelReason;
+import io.taskharbor.engine.Worker.Registration;
+import io.taskharbor.engine.Worker.WorkerSettings;
+import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The moving parts of a {@link Worker}: one fetch thread, a pool of handler threads, a timer thread for heartbeats and
+ * timeouts, and one completer thread.
+ *
+ * <p><b>Why it is built this way.</b> A semaphore with one permit per handler thread is the single source of truth
+ * for free capacity: the fetch thread reserves exactly as many jobs as there are permits, so a reserved job never
+ * waits in a queue while its lease runs. A handler gives its permit back as soon as it returns, before its outcome is
+ * written, so reserving the next jobs overlaps writing the last ones; the completer drains whatever outcomes have
+ * piled up into one driver call, so under load outcomes go in large batches with no added delay, and at low load one
+ * at a time. Every job has one outcome at most: whoever claims it first (the handler, its timeout, shutdown, or a
+ * lost lease) decides, and a late handler's result is dropped.
+ */
+final class WorkerRuntime {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  private static final AtomicInteger WORKER_IDS = new AtomicInteger();
+  private static final Duration MAX_ERROR_BACKOFF = Duration.ofSeconds(5);
+
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPING,
+    STOPPED
+  }
+
+  private final TaskHarbor harbor;
+  private final Driver driver;
+  private final WorkerSettings settings;
+  private final Map<String, Registration<?>> handlers;
+  private final String name = "taskharbor-worker-" + WORKER_IDS.incrementAndGet();
+
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Semaphore slots;
+  private final ThreadPoolExecutor handlerPool;
+  private final ScheduledThreadPoolExecutor timers;
+  private final BlockingQueue<Pending> outbox = new LinkedBlockingQueue<>();
+  private final Set<RunningJob> active = ConcurrentHashMap.newKeySet();
+  private final Thread fetcher;
+  private final Thread completer;
+  private volatile boolean fetching = true;
+  private volatile boolean completing = true;
+  private Driver.@Nullable Subscription subscription;
+
+  private final ReentrantLock wakeLock = new ReentrantLock();
+  private final Condition wakeCondition = wakeLock.newCondition();
+  private boolean woken;
+
+  private final LongAdder reserved = new LongAdder();
+  private final LongAdder succeeded = new LongAdder();
+  private final LongAdder retried = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder snoozed = new LongAdder();
+  private final LongAdder lostLeases = new LongAdder();
+  private final LongAdder refusedCompletions = new LongAdder();
+  private final LongAdder completionErrors = new LongAdder();
+  private final LongAdder reserveErrors = new LongAdder();
+
+  /** An outcome waiting for the completer. */
+  private record Pending(RunningJob job, Completion completion) {}
+
+  WorkerRuntime(TaskHarbor harbor, WorkerSettings settings, Map<String, Registration<?>> handlers) {
+    this.harbor = harbor;
+    this.driver = harbor.driver();
+    this.settings = settings;
+    this.handlers = handlers;
+    this.slots = new Semaphore(settings.concurrency());
+    this.handlerPool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), threads(name + "-handler-"));
+    this.timers = new ScheduledThreadPoolExecutor(2, threads(name + "-heartbeat-"));
+    this.timers.setRemoveOnCancelPolicy(true);
+    this.fetcher = threads(name + "-fetch").newThread(this::fetchLoop);
+    this.completer = threads(name + "-complete").newThread(this::completeLoop);
+  }
+
+  WorkerSettings settings() {
+    return settings;
+  }
+
+  boolean isRunning() {
+    return state.get() == State.RUNNING;
+  }
+
+  WorkerMetrics metrics() {
+    return new WorkerMetrics(reserved.sum(), succeeded.sum(), retried.sum(), failed.sum(), snoozed.sum(),
+        lostLeases.sum(), refusedCompletions.sum(), completionErrors.sum(), reserveErrors.sum());
+  }
+
+  // ------------------------------------------------------------------------------------------------ lifecycle
+
+  void start() {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("worker " + name + " was already started; build a new worker to start again");
+    }
+    if (settings.notifications()) {
+      subscription = driver.subscribe(queue -> {
+        if (settings.queues().contains(queue)) {
+          wake();
+        }
+      });
+    }
+    completer.start();
+    fetcher.start();
+    log.info("{} started: queues {}, concurrency {}, lease {}", name, settings.queues(), settings.concurrency(),
+        settings.leaseDuration());
+  }
+
+  void stop() {
+    if (state.compareAndSet(State.NEW, State.STOPPED)) {
+      stopped.countDown();
+      return;
+    }
+    if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
+      awaitStopped();
+      return;
+    }
+    try {
+      // Phase 1: stop reserving; let running handlers finish within the shutdown timeout.
+      fetching = false;
+      wake();
+      joinQuietly(fetcher);
+      if (subscription != null) {
+        subscription.close();
+      }
+      handlerPool.shutdown();
+      if (!awaitTermination(handlerPool, settings.shutdownTimeout())) {
+        // Phase 2: cancel the rest and give their jobs back at once, without spending the attempt.
+        int released = 0;
+        for (RunningJob job : List.copyOf(active)) {
+          if (job.claimOutcome()) {
+            job.cancel(CancelReason.SHUTDOWN);
+            submit(job, new Completion.Release(job.id(), job.token, null));
+            released++;
+          }
+        }
+        log.warn("{}: {} handler(s) still running after the shutdown timeout of {}; cancelled them and released "
+            + "{} job(s)", name, active.size(), settings.shutdownTimeout(), released);
+        handlerPool.shutdownNow();
+        if (!awaitTermination(handlerPool, Duration.ofSeconds(5))) {
+          log.warn("{}: some handlers ignore interruption and are still running; their outcomes will be dropped",
+              name);
+        }
+      }
+      completing = false;
+      joinQuietly(completer);
+    } finally {
+      // Heartbeats stop last: a job keeps its lease until its outcome is written.
+      timers.shutdownNow();
+      state.set(State.STOPPED);
+      stopped.countDown();
+      log.info("{} stopped: {}", name, metrics());
+    }
+  }
+
+  private void awaitStopped() {
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ fetching
+
+  private void fetchLoop() {
+    int errors = 0;
+    int rotation = 0;
+    List<String> queues = settings.queues();
+    while (fetching) {
+      boolean fullBatch = false;
+      try {
+        for (int i = 0; i < queues.size() && fetching; i++) {
+          int free = slots.availablePermits();
+          if (free == 0) {
+            break;
+          }
+          String queue = queues.get((rotation + i) % queues.size());
+          List<LeasedJob> jobs = driver.reserve(queue, free, harbor.now(), settings.leaseDuration());
+          for (LeasedJob job : jobs) {
+            launch(job);
+          }
+          fullBatch |= jobs.size() == free;
+        }
+        rotation++;
+        errors = 0;
+      } catch (RuntimeException e) {
+        if (!fetching) {
+          return;
+        }
+        errors++;
+        reserveErrors.increment();
+        Duration pause = errorBackoff(errors);
+        log.warn("{}: reserve failed ({} in a row), retrying in {} ms: {}", name, errors, pause.toMillis(),
+            e.toString());
+        sleep(pause);
+        continue;
+      }
+      if (!fullBatch || slots.availablePermits() == 0) {
+        awaitWake(settings.pollInterval());
+      }
+    }
+  }
+
+  private void launch(LeasedJob leased) {
+    slots.acquireUninterruptibly();
+    reserved.increment();
+    RunningJob job = new RunningJob(leased);
+    active.add(job);
+    long every = settings.heartbeatInterval().toNanos();
+    job.heartbeat = timers.scheduleWithFixedDelay(() -> heartbeat(job), every, every, TimeUnit.NANOSECONDS);
+    Duration timeout = leased.job().timeout();
+    if (timeout != null) {
+      job.timeout = timers.schedule(() -> timedOut(job, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    handlerPool.execute(() -> run(job));
+  }
+
+  private void wake() {
+    wakeLock.lock();
+    try {
+      woken = true;
+      wakeCondition.signalAll();
+    } finally {
+      wakeLock.unlock();
+    }
+  }
+
+  private void awaitWake(Duration timeout) {
+    wakeLock.lock();
+    try {
+      long nanos = timeout.toNanos();
+      while (!woken && fetching && nanos > 0) {
+        nanos = wakeCondition.awaitNanos(nanos);
+      }
+      woken = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fetching = false;
+    } finally {
+      wakeLock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ heartbeats
+
+  private void heartbeat(RunningJob job) {
+    if (job.outcomeClaimed() && !active.contains(job)) {
+      job.stopTimers();
+      return;
+    }
+    try {
+      job.leaseExtendedTo(driver.extendLease(job.id(), job.token, harbor.now(), settings.leaseDuration()));
+    } catch (JobStateException e) {
+      if (job.claimOutcome()) {
+        lostLeases.increment();
+        active.remove(job);
+        job.stopTimers();
+        job.cancel(CancelReason.LOST_LEASE);
+        log.warn("{}: lost the lease of job {} ({} attempt {}): {}; its handler is cancelled and its outcome will "
+                + "not be reported", name, job.id(), job.record.type(), job.record.attempts(), e.getMessage());
+      } else {
+        job.stopTimers(); // the outcome is being written; the lease no longer matters
+      }
+    } catch (RuntimeException e) {
+      log.warn("{}: heartbeat for job {} failed, will retry: {}", name, job.id(), e.toString());
+    }
+  }
+
+  private void timedOut(RunningJob job, Duration timeout) {
+    if (job.claimOutcome()) {
+      job.cancel(CancelReason.TIMEOUT);
+      submit(job, retryOrFail(job, new java.util.concurrent.TimeoutException(
+          "job " + job.id() + " of type " + job.record.type() + " timed out after " + timeout)));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ handlers
+
+  private void run(RunningJob job) {
+    JobRecord record = job.record;
+    MDC.put("job.id", record.id().toString());
+    MDC.put("job.type", record.type());
+    MDC.put("job.queue", record.queue());
+    MDC.put("job.attempt", Integer.toString(record.attempts()));
+    job.bind(Thread.currentThread());
+    Completion outcome = null;
+    try {
+      outcome = execute(job);
+    } catch (VirtualMachineError fatal) {
+      log.error("{}: job {} hit a virtual machine error; its lease will expire and it will run again (or move to "
+          + "the DLQ on its last attempt)", name, record.id(), fatal);
+      throw fatal;
+    } finally {
+      job.unbind();
+      if (outcome != null) {
+        if (job.claimOutcome()) {
+          submit(job, outcome);
+        } else {
+          log.debug("{}: dropped the late outcome of job {} (already decided)", name, record.id());
+        }
+      }
+      MDC.remove("job.id");
+      MDC.remove("job.type");
+      MDC.remove("job.queue");
+      MDC.remove("job.attempt");
+      slots.release();
+      wake();
+    }
+  }
+
+  private @Nullable Completion execute(RunningJob job) {
+    JobRecord record = job.record;
+    Registration<?> registration = handlers.get(record.type());
+    if (registration == null) {
+      return new Completion.Fail(record.id(), job.token, ErrorText.clean("no handler for job type '" + record.type()
+          + "' in worker " + name + " (types: " + handlers.keySet() + "); register one with Worker.Builder.handle"),
+          null);
+    }
+    return invoke(job, registration);
+  }
+
+  private <P> @Nullable Completion invoke(RunningJob job, Registration<P> registration) {
+    JobRecord record = job.record;
+    P payload;
+    try {
+      payload = harbor.codec().decode(record.payload(), registration.payloadType());
+    } catch (Exception e) {
+      return new Completion.Fail(record.id(), job.token, ErrorText.clean("payload cannot be decoded into "
+          + registration.payloadType().getName() + ": " + e.getMessage()), ErrorText.describe(e));
+    }
+    DefaultJobContext<P> context = new DefaultJobContext<>(job, payload);
+    try {
+      registration.handler().handle(context);
+    } catch (Snooze snooze) {
+      return new Completion.Release(record.id(), job.token, later(harbor.now(), snooze.delay()));
+    } catch (PermanentFailure permanent) {
+      return new Completion.Fail(record.id(), job.token, ErrorText.clean(permanent.getMessage()),
+          ErrorText.describe(permanent));
+    } catch (VirtualMachineError fatal) {
+      throw fatal;
+    } catch (Throwable error) {
+      if (job.cancelReason() == CancelReason.SHUTDOWN) {
+        return new Completion.Release(record.id(), job.token, null);
+      }
+      return retryOrFail(job, error);
+    }
+    String result = null;
+    if (context.result() != null) {
+      try {
+        result = harbor.codec().encode(context.result(), "result", record.type());
+      } catch (IllegalArgumentException e) {
+        return retryOrFail(job, e);
+      }
+    }
+    return new Completion.Ack(record.id(), job.token, result);
+  }
+
+  private Completion retryOrFail(RunningJob job, Throwable error) {
+    JobRecord record = job.record;
+    int attempt = record.attempts();
+    if (attempt < record.maxAttempts()) {
+      Duration delay = settings.backoff().delay(Math.max(1, attempt));
+      log.debug("{}: job {} failed on attempt {} of {}, retrying in {}: {}", name, record.id(), attempt,
+          record.maxAttempts(), delay, error.toString());
+      return new Completion.Retry(record.id(), job.token, later(harbor.now(), delay), ErrorText.describe(error));
+    }
+    log.warn("{}: job {} ({}) failed on its last attempt ({} of {}), moving it to the DLQ: {}", name, record.id(),
+        record.type(), attempt, record.maxAttempts(), error.toString());
+    return new Completion.Fail(record.id(), job.token,
+        ErrorText.clean("failed on attempt " + attempt + " of " + record.maxAttempts() + ": "
+            + ErrorText.summary(error)),
+        ErrorText.describe(error));
+  }
+
+  private static Instant later(Instant now, Duration delay) {
+    Instant at = now.plus(delay);
+    return at.isAfter(Limits.MAX_INSTANT) ? Limits.MAX_INSTANT : at;
+  }
+
+  // ------------------------------------------------------------------------------------------------ completions
+
+  private void submit(RunningJob job, Completion completion) {
+    outbox.add(new Pending(job, completion));
+  }
+
+  private void completeLoop() {
+    List<Pending> batch = new ArrayList<>();
+    while (completing || !outbox.isEmpty()) {
+      try {
+        Pending first = outbox.poll(20, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        outbox.drainTo(batch, settings.completionBatchSize() - 1);
+        send(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("{}: unexpected error while sending outcomes", name, e);
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void send(List<Pending> batch) {
+    List<Completion> completions = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      completions.add(p.completion());
+    }
+    List<Outcome> outcomes = null;
+    for (int errors = 1; outcomes == null; errors++) {
+      try {
+        outcomes = driver.complete(completions, harbor.now());
+      } catch (RuntimeException e) {
+        completionErrors.increment();
+        if (!completing && errors >= 3) {
+          log.error("{}: could not send {} outcome(s) while stopping ({}); those jobs run again once their leases "
+              + "expire", name, batch.size(), e.toString());
+          batch.forEach(p -> finish(p.job()));
+          return;
+        }
+        Duration pause = errorBackoff(errors);
+        log.warn("{}: sending {} outcome(s) failed ({} in a row), retrying in {} ms: {}", name, batch.size(), errors,
+            pause.toMillis(), e.toString());
+        sleep(pause);
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      Outcome outcome = outcomes.get(i);
+      if (outcome.isOk()) {
+        count(p.completion());
+      } else {
+        refusedCompletions.increment();
+        log.warn("{}: the driver refused the outcome of job {}: {}", name, p.job().id(),
+            String.valueOf(outcome.refusal()));
+      }
+      finish(p.job());
+    }
+  }
+
+  private void count(Completion completion) {
+    if (completion instanceof Completion.Ack) {
+      succeeded.increment();
+    } else if (completion instanceof Completion.Retry) {
+      retried.increment();
+    } else if (completion instanceof Completion.Fail) {
+      failed.increment();
+    } else {
+      snoozed.increment();
+    }
+  }
+
+  private void finish(RunningJob job) {
+    active.remove(job);
+    job.stopTimers();
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  private static Duration errorBackoff(int errors) {
+    long base = 50L << Math.min(errors - 1, 10);
+    long capped = Math.min(base, MAX_ERROR_BACKOFF.toMillis());
+    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+  }
+
+  private void sleep(Duration pause) {
+    wakeLock.lock();
+    try {
+      long nanos = pause.toNanos();
+      while (nanos > 0 && (fetching || completing)) {
+        nanos = wakeCondition.awaitNanos(nanos);
+        if (!fetching && Thread.currentThread() == fetcher) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      wakeLock.unlock();
+    }
+  }
+
+  private static boolean awaitTermination(ExecutorService pool, Duration timeout) {
+    try {
+      return pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread t = new Thread(runnable, prefix.endsWith("-") ? prefix + n.incrementAndGet() : prefix);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
