@@ -1,0 +1,90 @@
+package io.taskharbor.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskharbor.spi.NewJob;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Bad values are refused where they are built, with a message that names the field. */
+class ValidationTest {
+  record Payload(int n) {}
+
+  private static JobRequest.Builder request() {
+    return JobRequest.builder("email.send", new Payload(1));
+  }
+
+  @Test
+  @DisplayName("JobRequest: queue, type, run time, key, max attempts, timeout and payload are checked")
+  void jobRequest() {
+    assertThatThrownBy(() -> request().queue("").build()).hasMessageContaining("queue");
+    assertThatThrownBy(() -> request().queue("has space").build()).hasMessageContaining("queue");
+    assertThatThrownBy(() -> request().queue("q".repeat(129)).build()).hasMessageContaining("queue");
+    assertThatThrownBy(() -> JobRequest.builder(" ", new Payload(1)).build()).hasMessageContaining("type");
+    assertThatThrownBy(() -> JobRequest.builder("t".repeat(256), new Payload(1)).build())
+        .hasMessageContaining("type");
+    assertThatThrownBy(() -> JobRequest.builder("t", null).build()).hasMessageContaining("payload");
+    assertThatThrownBy(() -> request().runAt(Instant.parse("1969-12-31T23:59:59Z")).build())
+        .hasMessageContaining("runAt");
+    assertThatThrownBy(() -> request().runAt(Instant.parse("+12000-01-01T00:00:00Z")).build())
+        .hasMessageContaining("runAt");
+    assertThatThrownBy(() -> request().idempotencyKey(" ").build()).hasMessageContaining("idempotencyKey");
+    assertThatThrownBy(() -> request().idempotencyKey("k".repeat(256)).build())
+        .hasMessageContaining("idempotencyKey");
+    assertThatThrownBy(() -> request().idempotencyKey("a\u0000b").build()).hasMessageContaining("idempotencyKey");
+    assertThatThrownBy(() -> request().maxAttempts(0).build()).hasMessageContaining("maxAttempts");
+    assertThatThrownBy(() -> request().timeout(Duration.ZERO).build()).hasMessageContaining("timeout");
+    assertThatThrownBy(() -> request().timeout(Duration.ofSeconds(-5)).build()).hasMessageContaining("timeout");
+  }
+
+  @Test
+  @DisplayName("JobRequest keeps what it is given, truncating instants to microseconds")
+  void jobRequestValues() {
+    Instant at = Instant.parse("2030-01-01T00:00:00.123456789Z");
+    JobRequest r = request().queue("mail").priority(7).runAt(at).idempotencyKey("k1").maxAttempts(4).build();
+    assertThat(r.queue()).isEqualTo("mail");
+    assertThat(r.priority()).isEqualTo(7);
+    assertThat(r.runAt()).isEqualTo(Instant.parse("2030-01-01T00:00:00.123456Z"));
+    assertThat(r.maxAttempts()).isEqualTo(4);
+    assertThat(request().build().queue()).isEqualTo(Limits.DEFAULT_QUEUE);
+  }
+
+  @Test
+  @DisplayName("NewJob refuses a payload that is not JSON, and one jsonb cannot hold")
+  void newJobPayload() {
+    JobId id = JobId.newId();
+    assertThatThrownBy(() -> NewJob.of(id, "q", "t", "{not json")).hasMessageContaining("payload");
+    assertThatThrownBy(() -> NewJob.of(id, "q", "t", "{\"a\":\"\\u0000\"}")).hasMessageContaining("payload");
+    assertThatThrownBy(() -> NewJob.of(id, "q", "t", "{} {}")).hasMessageContaining("payload");
+    assertThat(NewJob.of(id, "q", "t", " {\"a\": [1, 2.5e3, true, null]} ").payload()).contains("2.5e3");
+  }
+
+  @Test
+  @DisplayName("JobQuery checks its limit and cursor")
+  void jobQuery() {
+    assertThatThrownBy(() -> JobQuery.builder().limit(0).build()).hasMessageContaining("limit");
+    assertThatThrownBy(() -> JobQuery.builder().limit(Limits.MAX_PAGE_SIZE + 1).build())
+        .hasMessageContaining("limit");
+    assertThatThrownBy(() -> JobQuery.builder().cursor("not-a-cursor").build()).hasMessageContaining("cursor");
+  }
+
+  @Test
+  @DisplayName("job ids order as unsigned 128-bit numbers, and new ids grow over time")
+  void jobIds() {
+    JobId low = JobId.parse("00000000-0000-0000-0000-000000000001");
+    JobId high = JobId.parse("ffffffff-ffff-ffff-ffff-ffffffffffff");
+    assertThat(low).isLessThan(high);
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      ids.add(JobId.newId());
+    }
+    assertThat(ids).doesNotHaveDuplicates();
+    assertThat(ids.get(0).toString().substring(0, 8)).isLessThanOrEqualTo(ids.get(999).toString().substring(0, 8));
+    assertThatThrownBy(() -> JobId.parse("nope")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
