@@ -1,0 +1,530 @@
+package io.taskharbor.driver.postgres;
+
+import io.taskharbor.api.DuplicateJobException;
+import io.taskharbor.api.EnqueueResult;
+import io.taskharbor.api.InvalidJobStatusException;
+import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobNotFoundException;
+import io.taskharbor.api.JobNotInflightException;
+import io.taskharbor.api.JobQuery;
+import io.taskharbor.api.JobRecord;
+import io.taskharbor.api.JobStatus;
+import io.taskharbor.api.LeaseExpiredException;
+import io.taskharbor.api.LeaseMismatchException;
+import io.taskharbor.api.LeaseToken;
+import io.taskharbor.api.Page;
+import io.taskharbor.api.QueueStats;
+import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.Outcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * The driver's operations on one JDBC connection, one statement each in the common case (see {@link Statements}).
+ * Arguments arrive validated; SQL failures propagate as {@link SQLException}s for the caller to translate. Stateless
+ * apart from the statements, so one instance serves every thread.
+ *
+ * <p>Completions are applied in rounds: a batch naming each job once (the usual case) is one round, one statement.
+ * When a batch names a job again, its second mention goes to a second round that runs after the first, and so on, so
+ * each item sees the effect of the items before it exactly as if the batch were applied one item at a time.
+ */
+final class JobStore {
+
+  private static final Pattern DUPLICATE_KEY = Pattern.compile("\\(id\\)=\\(([0-9a-fA-F-]{36})\\)");
+  private static final int ENQUEUE_ATTEMPTS = 3;
+
+  /** Reserve order: priority descending, then the instant the job became claimable, then id. */
+  private static final Comparator<Reserved> RESERVE_ORDER = Comparator
+      .comparingInt((Reserved r) -> r.job().priority()).reversed()
+      .thenComparing(Reserved::claimableAt)
+      .thenComparing(r -> r.job().id());
+
+  private final Statements sql;
+  private final String channel;
+
+  JobStore(Statements sql, String channel) {
+    this.sql = sql;
+    this.channel = channel;
+  }
+
+  String channel() {
+    return channel;
+  }
+
+  // ------------------------------------------------------------------------------------------------------ enqueue
+
+  /**
+   * Stores a batch. With {@code canRetry} (the connection is in auto-commit mode, so a failed statement leaves no
+   * trace), a duplicate id that a concurrent transaction stored after this statement's snapshot is answered by
+   * running the statement again, which then names the first duplicate in batch order exactly; inside an
+   * application's transaction the duplicate is named from the server's message instead.
+   */
+  List<EnqueueResult> enqueue(Connection c, List<NewJob> jobs, Instant now, boolean canRetry) throws SQLException {
+    // Jobs whose (queue, key) an earlier job of the batch has are answered with that job's result.
+    int n = jobs.size();
+    int[] leader = new int[n];
+    Map<List<String>, Integer> firstWithKey = new HashMap<>();
+    List<Integer> candidates = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      NewJob job = jobs.get(i);
+      leader[i] = -1;
+      if (job.idempotencyKey() != null) {
+        Integer first = firstWithKey.putIfAbsent(List.of(job.queue(), job.idempotencyKey()), i);
+        if (first != null) {
+          leader[i] = first;
+          continue;
+        }
+      }
+      candidates.add(i);
+    }
+    EnqueueResult[] results = new EnqueueResult[n];
+    List<Integer> pending = candidates;
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      List<NewJob> batch = pending.stream().map(jobs::get).toList();
+      List<EnqueueResult> stored;
+      try {
+        stored = insert(c, batch, now);
+      } catch (PSQLException e) {
+        if (!"23505".equals(e.getSQLState()) || !isPrimaryKey(e)) {
+          throw e;
+        }
+        if (!canRetry || attempt >= ENQUEUE_ATTEMPTS) {
+          throw new DuplicateJobException(duplicateId(e, batch));
+        }
+        continue;
+      }
+      List<Integer> unresolved = new ArrayList<>();
+      for (int k = 0; k < pending.size(); k++) {
+        EnqueueResult r = stored.get(k);
+        if (r != null) {
+          results[pending.get(k)] = r;
+          continue;
+        }
+        // The key was taken by a transaction that committed after this statement's snapshot: read the holder now.
+        NewJob job = batch.get(k);
+        Optional<JobId> holder = holderOfKey(c, job.queue(), job.idempotencyKey());
+        if (holder.isPresent()) {
+          results[pending.get(k)] = new EnqueueResult(holder.get(), false);
+        } else {
+          unresolved.add(pending.get(k));
+        }
+      }
+      // A holder that vanished meanwhile (deleted) freed its key: store these jobs after all.
+      if (!unresolved.isEmpty() && attempt >= ENQUEUE_ATTEMPTS) {
+        throw new SQLException("idempotency keys of " + unresolved.size() + " job(s) were taken and freed again by "
+            + "concurrent transactions while enqueueing; enqueue them again", "40001");
+      }
+      pending = unresolved;
+    }
+    for (int i = 0; i < n; i++) {
+      if (leader[i] >= 0) {
+        results[i] = new EnqueueResult(results[leader[i]].id(), false);
+      }
+    }
+    return List.of(results);
+  }
+
+  /** One run of the enqueue statement; an entry is null when the job's key was taken concurrently. */
+  private List<@Nullable EnqueueResult> insert(Connection c, List<NewJob> batch, Instant now) throws SQLException {
+    int n = batch.size();
+    UUID[] ids = new UUID[n];
+    String[] queues = new String[n];
+    String[] types = new String[n];
+    String[] payloads = new String[n];
+    Integer[] priorities = new Integer[n];
+    String[] runAts = new String[n];
+    String[] keys = new String[n];
+    Integer[] maxAttempts = new Integer[n];
+    Long[] timeouts = new Long[n];
+    for (int i = 0; i < n; i++) {
+      NewJob job = batch.get(i);
+      ids[i] = job.id().uuid();
+      queues[i] = job.queue();
+      types[i] = job.type();
+      payloads[i] = job.payload();
+      priorities[i] = job.priority();
+      runAts[i] = JobRows.iso(job.runAt());
+      keys[i] = job.idempotencyKey();
+      maxAttempts[i] = job.maxAttempts();
+      Duration timeout = job.timeout();
+      timeouts[i] = timeout == null ? null : micros(timeout);
+    }
+    NamedSql s = sql.enqueue;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s)
+          .array("ids", c, "uuid", ids)
+          .array("queues", c, "text", queues)
+          .array("types", c, "text", types)
+          .array("payloads", c, "text", payloads)
+          .array("priorities", c, "int4", priorities)
+          .array("runAts", c, "text", runAts)
+          .array("keys", c, "text", keys)
+          .array("maxAttempts", c, "int4", maxAttempts)
+          .array("timeouts", c, "int8", timeouts)
+          .instant("now", now)
+          .text("channel", channel);
+      List<@Nullable EnqueueResult> results = new ArrayList<>(n);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          int ord = rs.getInt("ord");
+          int duplicate = rs.getInt("duplicate_ord");
+          if (!rs.wasNull()) {
+            throw new DuplicateJobException(batch.get(duplicate - 1).id());
+          }
+          UUID holder = rs.getObject("holder", UUID.class);
+          if (holder != null) {
+            results.add(new EnqueueResult(new JobId(holder), false));
+          } else if (rs.getBoolean("created")) {
+            results.add(new EnqueueResult(batch.get(ord - 1).id(), true));
+          } else {
+            results.add(null);
+          }
+        }
+      }
+      if (results.size() != n) {
+        throw new SQLException("enqueue returned " + results.size() + " rows for " + n + " jobs", "XX000");
+      }
+      return results;
+    }
+  }
+
+  private static boolean isPrimaryKey(PSQLException e) {
+    ServerErrorMessage m = e.getServerErrorMessage();
+    return m != null && "th_jobs_pkey".equals(m.getConstraint());
+  }
+
+  private static JobId duplicateId(PSQLException e, List<NewJob> batch) {
+    ServerErrorMessage m = e.getServerErrorMessage();
+    if (m != null && m.getDetail() != null) {
+      Matcher matcher = DUPLICATE_KEY.matcher(m.getDetail());
+      if (matcher.find()) {
+        return new JobId(UUID.fromString(matcher.group(1)));
+      }
+    }
+    return batch.get(0).id();
+  }
+
+  private Optional<JobId> holderOfKey(Connection c, String queue, @Nullable String key) throws SQLException {
+    if (key == null) {
+      return Optional.empty();
+    }
+    NamedSql s = sql.holderOfKey;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).text("queue", queue).text("key", key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new JobId(rs.getObject(1, UUID.class))) : Optional.empty();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------ reserve
+
+  private record Reserved(JobRecord job, Instant claimableAt) {}
+
+  List<LeasedJob> reserve(Connection c, String queue, int max, Instant now, Duration lease) throws SQLException {
+    NamedSql s = sql.reserve;
+    List<Reserved> reserved = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s)
+          .text("queue", queue)
+          .integer("max", max)
+          .instant("now", now)
+          .instant("expires", now.plus(lease));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          reserved.add(new Reserved(JobRows.read(rs), JobRows.requireInstant(rs, "claimable_at")));
+        }
+      }
+    }
+    reserved.sort(RESERVE_ORDER);
+    return reserved.stream().map(r -> new LeasedJob(r.job())).toList();
+  }
+
+  // ------------------------------------------------------------------------------------------------------ leases
+
+  Instant extendLease(Connection c, JobId id, LeaseToken token, Instant now, Duration lease) throws SQLException {
+    NamedSql s = sql.extendLease;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s)
+          .uuid("id", id.uuid())
+          .uuid("token", token.uuid())
+          .instant("now", now)
+          .instant("expires", now.plus(lease));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new JobNotFoundException(id);
+        }
+        Instant extended = JobRows.instant(rs, "extended_to");
+        if (extended != null) {
+          return extended;
+        }
+        JobStatus status = JobRows.status(rs.getString("status"));
+        if (status != JobStatus.INFLIGHT) {
+          throw new JobNotInflightException(id, status, "extendLease");
+        }
+        Instant expiry = JobRows.requireInstant(rs, "lease_expires_at");
+        if (!expiry.isAfter(now)) {
+          throw new LeaseExpiredException(id, expiry, now);
+        }
+        throw new LeaseMismatchException(id);
+      }
+    }
+  }
+
+  List<Outcome> complete(Connection c, List<Completion> completions, Instant now) throws SQLException {
+    int n = completions.size();
+    // Round r holds the (r+1)-th mention of each job, so every round names distinct jobs.
+    List<List<Integer>> rounds = new ArrayList<>();
+    Map<JobId, Integer> mentions = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      int round = mentions.merge(completions.get(i).id(), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
+      }
+      rounds.get(round).add(i);
+    }
+    Outcome[] outcomes = new Outcome[n];
+    for (List<Integer> round : rounds) {
+      completeRound(c, completions, round, now, outcomes);
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  private void completeRound(Connection c, List<Completion> all, List<Integer> round, Instant now, Outcome[] out)
+      throws SQLException {
+    int n = round.size();
+    Integer[] ords = new Integer[n];
+    UUID[] ids = new UUID[n];
+    UUID[] tokens = new UUID[n];
+    String[] kinds = new String[n];
+    String[] results = new String[n];
+    String[] runAts = new String[n];
+    String[] errors = new String[n];
+    String[] reasons = new String[n];
+    for (int k = 0; k < n; k++) {
+      Completion completion = all.get(round.get(k));
+      ords[k] = k;
+      ids[k] = completion.id().uuid();
+      tokens[k] = completion.token().uuid();
+      kinds[k] = operation(completion);
+      if (completion instanceof Completion.Ack ack) {
+        results[k] = ack.result();
+      } else if (completion instanceof Completion.Retry retry) {
+        runAts[k] = JobRows.iso(retry.runAt());
+        errors[k] = retry.error();
+      } else if (completion instanceof Completion.Fail fail) {
+        reasons[k] = fail.reason();
+        errors[k] = fail.error();
+      } else if (completion instanceof Completion.Release release) {
+        runAts[k] = JobRows.iso(release.runAt());
+      }
+    }
+    NamedSql s = sql.complete;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s)
+          .array("ords", c, "int4", ords)
+          .array("ids", c, "uuid", ids)
+          .array("tokens", c, "uuid", tokens)
+          .array("kinds", c, "text", kinds)
+          .array("results", c, "text", results)
+          .array("runAts", c, "text", runAts)
+          .array("errors", c, "text", errors)
+          .array("reasons", c, "text", reasons)
+          .instant("now", now)
+          .text("channel", channel);
+      int seen = 0;
+      long accepted = 0;
+      long applied = -1;
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          int k = rs.getInt("ord");
+          Completion completion = all.get(round.get(k));
+          JobId id = completion.id();
+          String verdict = rs.getString("verdict");
+          applied = rs.getLong("applied");
+          out[round.get(k)] = switch (verdict) {
+            case "apply", "no_op" -> Outcome.ok(id);
+            case "not_found" -> Outcome.refused(new JobNotFoundException(id));
+            case "not_inflight" -> Outcome.refused(
+                new JobNotInflightException(id, JobRows.status(rs.getString("status")), operation(completion)));
+            case "expired" -> Outcome.refused(
+                new LeaseExpiredException(id, JobRows.requireInstant(rs, "lease_expires_at"), now));
+            case "mismatch" -> Outcome.refused(new LeaseMismatchException(id));
+            default -> throw new SQLException("unknown completion verdict " + verdict, "XX000");
+          };
+          accepted += "apply".equals(verdict) ? 1 : 0;
+          seen++;
+        }
+      }
+      if (seen != n || (seen > 0 && applied != accepted)) {
+        throw new SQLException("completion round returned " + seen + " verdicts for " + n + " items and applied "
+            + applied + " of " + accepted + " accepted ones", "XX000");
+      }
+    }
+  }
+
+  /** The operation name a refusal reports, as the API spells it. */
+  static String operation(Completion completion) {
+    if (completion instanceof Completion.Ack) {
+      return "ack";
+    }
+    if (completion instanceof Completion.Retry) {
+      return "retry";
+    }
+    if (completion instanceof Completion.Fail) {
+      return "fail";
+    }
+    return "release";
+  }
+
+  // ------------------------------------------------------------------------------------------------------ reads
+
+  Optional<JobRecord> get(Connection c, JobId id) throws SQLException {
+    NamedSql s = sql.get;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).uuid("id", id.uuid());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(JobRows.read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  Optional<JobRecord> findByIdempotencyKey(Connection c, String queue, String key) throws SQLException {
+    NamedSql s = sql.findByKey;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).text("queue", queue).text("key", key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(JobRows.read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  Page<JobRecord> list(Connection c, JobQuery query) throws SQLException {
+    JobId after = query.cursorId();
+    NamedSql s = sql.list(after != null, query.queue() != null, !query.statuses().isEmpty(), query.type() != null);
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params p = JobRows.Params.of(ps, s).integer("limit", query.limit() + 1);
+      if (after != null) {
+        p.uuid("cursor", after.uuid());
+      }
+      if (query.queue() != null) {
+        p.text("queue", query.queue());
+      }
+      if (!query.statuses().isEmpty()) {
+        p.array("statuses", c, "text", query.statuses().stream().map(JobRows::stored).toArray(String[]::new));
+      }
+      if (query.type() != null) {
+        p.text("type", query.type());
+      }
+      List<JobRecord> items = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          items.add(JobRows.read(rs));
+        }
+      }
+      if (items.size() > query.limit()) {
+        items = items.subList(0, query.limit());
+        return new Page<>(items, items.get(items.size() - 1).id().toString());
+      }
+      return new Page<>(items, null);
+    }
+  }
+
+  QueueStats stats(Connection c, String queue, Instant now) throws SQLException {
+    NamedSql s = sql.stats;
+    long[] counts = new long[JobStatus.values().length];
+    long scheduled = 0;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).text("queue", queue).instant("now", now);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          JobStatus status = JobRows.status(rs.getString("status"));
+          counts[status.ordinal()] = rs.getLong("not_scheduled");
+          scheduled += rs.getLong("scheduled");
+        }
+      }
+    }
+    return new QueueStats(queue, counts[JobStatus.READY.ordinal()], scheduled, counts[JobStatus.INFLIGHT.ordinal()],
+        counts[JobStatus.DONE.ordinal()], counts[JobStatus.DLQ.ordinal()], counts[JobStatus.CANCELED.ordinal()]);
+  }
+
+  // ------------------------------------------------------------------------------------------------------ admin
+
+  void requeue(Connection c, JobId id, boolean resetAttempts, Instant now) throws SQLException {
+    NamedSql s = sql.requeue;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).uuid("id", id.uuid()).instant("now", now).bool("reset", resetAttempts)
+          .text("channel", channel);
+      JobStatus status = statusOf(ps, id);
+      if (status != JobStatus.DLQ) {
+        throw new InvalidJobStatusException(id, status, "requeue", "DLQ");
+      }
+    }
+  }
+
+  void cancel(Connection c, JobId id, Instant now) throws SQLException {
+    NamedSql s = sql.cancel;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).uuid("id", id.uuid()).instant("now", now);
+      JobStatus status = statusOf(ps, id);
+      if (status != JobStatus.READY && status != JobStatus.CANCELED) {
+        throw new InvalidJobStatusException(id, status, "cancel", "READY");
+      }
+    }
+  }
+
+  void delete(Connection c, JobId id) throws SQLException {
+    NamedSql s = sql.delete;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).uuid("id", id.uuid());
+      JobStatus status = statusOf(ps, id);
+      if (status == JobStatus.INFLIGHT) {
+        throw new InvalidJobStatusException(id, status, "delete", "READY, DONE, DLQ or CANCELED");
+      }
+    }
+  }
+
+  long purge(Connection c, Set<JobStatus> statuses, Instant finishedBefore) throws SQLException {
+    NamedSql s = sql.purge;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s)
+          .array("statuses", c, "text", statuses.stream().map(JobRows::stored).toArray(String[]::new))
+          .instant("before", finishedBefore);
+      return ps.executeLargeUpdate();
+    }
+  }
+
+  /** Runs a single-job admin statement and returns the job's status before it; unknown id: JobNotFoundException. */
+  private static JobStatus statusOf(PreparedStatement ps, JobId id) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new JobNotFoundException(id);
+      }
+      return JobRows.status(rs.getString("status"));
+    }
+  }
+
+  static long micros(Duration d) {
+    return Math.addExact(Math.multiplyExact(d.getSeconds(), 1_000_000L), d.getNano() / 1_000);
+  }
+}
