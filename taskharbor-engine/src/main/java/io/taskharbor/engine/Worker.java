@@ -87,6 +87,7 @@ public final class Worker implements AutoCloseable {
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private Backoff backoff = Backoff.defaultBackoff();
     private int completionBatchSize = 500;
+    private Duration fetchCooldown = Duration.ofMillis(5);
 
     Builder(TaskHarbor harbor) {
       this.harbor = harbor;
@@ -165,6 +166,15 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets how long a busy worker may wait for more handler threads to free up before it reserves, so that it
+     * reserves in batches; default 5 ms. It never waits while at least half the threads are free.
+     */
+    public Builder fetchCooldown(Duration fetchCooldown) {
+      this.fetchCooldown = Validation.positive(fetchCooldown, "fetchCooldown");
+      return this;
+    }
+
     /** Sets the most outcomes sent to the driver in one call; default 500. */
     public Builder completionBatchSize(int completionBatchSize) {
       if (completionBatchSize < 1) {
@@ -196,7 +206,7 @@ public final class Worker implements AutoCloseable {
       Driver driver = harbor.driver();
       WorkerSettings settings = new WorkerSettings(
           queues.isEmpty() ? List.of(Limits.DEFAULT_QUEUE) : List.copyOf(queues),
-          concurrency, leaseDuration, heartbeat, pollInterval, shutdownTimeout, backoff, completionBatchSize,
+          concurrency, leaseDuration, heartbeat, pollInterval, shutdownTimeout, backoff, completionBatchSize, fetchCooldown,
           driver.capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS));
       return new Worker(new WorkerRuntime(harbor, settings, Map.copyOf(handlers)));
     }
@@ -215,5 +225,6 @@ public final class Worker implements AutoCloseable {
       Duration shutdownTimeout,
       Backoff backoff,
       int completionBatchSize,
+      Duration fetchCooldown,
       boolean notifications) {}
 }

@@ -208,7 +208,7 @@ final class WorkerRuntime {
       boolean fullBatch = false;
       try {
         for (int i = 0; i < queues.size() && fetching; i++) {
-          int free = slots.availablePermits();
+          int free = coalescedFreeSlots();
           if (free == 0) {
             break;
           }
@@ -237,6 +237,33 @@ final class WorkerRuntime {
         awaitWake(settings.pollInterval());
       }
     }
+  }
+
+  /**
+   * Returns the free slots to reserve for. While jobs are running and fewer than half the slots are free, waits up to
+   * the fetch cooldown for more to free up, so that a busy worker reserves in large batches (one round trip for many
+   * jobs) instead of chasing every finished job with a reserve of one.
+   */
+  private int coalescedFreeSlots() {
+    int target = Math.max(1, settings.concurrency() / 2);
+    int free = slots.availablePermits();
+    if (free == 0 || free >= target) {
+      return free;
+    }
+    long deadline = System.nanoTime() + settings.fetchCooldown().toNanos();
+    wakeLock.lock();
+    try {
+      long left;
+      while (fetching && (free = slots.availablePermits()) < target && (left = deadline - System.nanoTime()) > 0) {
+        wakeCondition.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fetching = false;
+    } finally {
+      wakeLock.unlock();
+    }
+    return slots.availablePermits();
   }
 
   private void launch(LeasedJob leased) {
@@ -431,6 +458,7 @@ final class WorkerRuntime {
         }
         batch.add(first);
         outbox.drainTo(batch, settings.completionBatchSize() - 1);
+        lingerForMore(batch);
         send(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -440,6 +468,27 @@ final class WorkerRuntime {
       } finally {
         batch.clear();
       }
+    }
+  }
+
+  /**
+   * While other jobs are still running, waits up to the fetch cooldown for their outcomes to join the batch: one
+   * round trip (and one commit) for many outcomes instead of one each.
+   */
+  private void lingerForMore(List<Pending> batch) throws InterruptedException {
+    int target = Math.min(settings.completionBatchSize(), Math.max(1, settings.concurrency() / 2));
+    long deadline = System.nanoTime() + settings.fetchCooldown().toNanos();
+    while (batch.size() < target && completing && active.size() > batch.size()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      Pending next = outbox.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      outbox.drainTo(batch, settings.completionBatchSize() - batch.size());
     }
   }
 

@@ -1,0 +1,275 @@
+package io.taskharbor.examples.stresspostgres;
+
+import io.taskharbor.api.EnqueueResult;
+import io.taskharbor.api.JobRequest;
+import io.taskharbor.api.QueueStats;
+import io.taskharbor.engine.Backoff;
+import io.taskharbor.engine.TaskHarbor;
+import io.taskharbor.engine.Worker;
+import io.taskharbor.examples.stresspostgres.StressSettings.Mode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A load generator and benchmark for the PostgreSQL driver.
+ *
+ * <p>Each run owns the schema {@code --schema} (dropped and re-created, then migrated), enqueues {@code --jobs} jobs
+ * over {@code --queues} queues with {@code enqueueAll} in batches, starts {@code --workers} workers with {@code
+ * --concurrency} handler threads each, waits until every job is DONE or in the DLQ, and prints the enqueue and drain
+ * throughput. It exits with status 1 if done + dlq differs from the number of jobs created.
+ *
+ * <p>Modes: {@code mixed} (80% succeed, 10% flaky that fail their first attempt, 5% always fail and end in the DLQ
+ * after 3 attempts, 5% scheduled up to a second ahead; one job in ten has an idempotency key, one in fifty of those a
+ * key already used, which must not create a job); {@code noop} (every handler returns at once: the queue's own
+ * throughput); {@code latency} (jobs enqueued one at a time into an idle worker whose poll interval is 5 s, so only a
+ * LISTEN/NOTIFY wake-up starts them quickly: prints the enqueue-to-start latency).
+ */
+public final class StressPostgresExample {
+
+  /** The payload of every stress job. */
+  record Work(int n, long enqueuedNanos) {}
+
+  private static final String OK = "stress.ok";
+  private static final String FLAKY = "stress.flaky";
+  private static final String FAILING = "stress.failing";
+
+  private StressPostgresExample() {}
+
+  public static void main(String[] args) throws Exception {
+    StressSettings settings;
+    try {
+      settings = StressSettings.parse(Arrays.asList(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    String dsn = ExampleEnv.dsn();
+    System.out.printf(Locale.ROOT, "stress: %s, %d jobs, %d queues, %d worker(s) x %d handler threads, %d run(s), "
+            + "schema %s%n", settings.mode().name().toLowerCase(Locale.ROOT), settings.jobs(), settings.queues(),
+        settings.workers(), settings.concurrency(), settings.runs(), settings.schema());
+
+    boolean ok = settings.mode() == Mode.LATENCY ? latency(dsn, settings) : throughput(dsn, settings);
+    System.exit(ok ? 0 : 1);
+  }
+
+  // ------------------------------------------------------------------------------------------------ throughput
+
+  private static boolean throughput(String dsn, StressSettings settings) throws Exception {
+    List<double[]> results = new ArrayList<>();
+    boolean allOk = true;
+    for (int run = 1; run <= settings.runs(); run++) {
+      RunResult r = oneRun(dsn, settings);
+      System.out.printf(Locale.ROOT, "run %d: enqueued %d jobs in %.3f s = %,.0f jobs/s; drained in %.3f s = %,.0f "
+              + "jobs/s; done %d + dlq %d = %d (expected %d) %s%n", run, r.created, r.enqueueSeconds,
+          r.created / r.enqueueSeconds, r.drainSeconds, r.created / r.drainSeconds, r.done, r.dlq, r.done + r.dlq,
+          r.created, r.ok() ? "OK" : "MISMATCH");
+      results.add(new double[] {r.created / r.enqueueSeconds, r.created / r.drainSeconds});
+      allOk &= r.ok();
+    }
+    double[] enqueue = results.stream().mapToDouble(a -> a[0]).sorted().toArray();
+    double[] drain = results.stream().mapToDouble(a -> a[1]).sorted().toArray();
+    System.out.printf(Locale.ROOT, "median of %d run(s): enqueue %,.0f jobs/s, drain %,.0f jobs/s%n",
+        results.size(), median(enqueue), median(drain));
+    return allOk;
+  }
+
+  private record RunResult(long created, long done, long dlq, double enqueueSeconds, double drainSeconds) {
+    boolean ok() {
+      return done + dlq == created;
+    }
+  }
+
+  private static RunResult oneRun(String dsn, StressSettings settings) throws Exception {
+    String runDsn = StressDatabase.recreateSchema(dsn, settings.schema());
+    List<String> queues = queues(settings.queues());
+    try (TaskHarbor harbor = TaskHarbor.connect(runDsn)) {
+      List<JobRequest> requests = requests(settings, queues);
+
+      long start = System.nanoTime();
+      long created = 0;
+      for (int from = 0; from < requests.size(); from += settings.enqueueBatch()) {
+        List<JobRequest> batch = requests.subList(from, Math.min(requests.size(), from + settings.enqueueBatch()));
+        for (EnqueueResult result : harbor.enqueueAll(batch)) {
+          created += result.created() ? 1 : 0;
+        }
+      }
+      double enqueueSeconds = seconds(System.nanoTime() - start);
+
+      List<TaskHarbor> clients = new ArrayList<>();
+      List<Worker> workers = new ArrayList<>();
+      try {
+        long drainStart = System.nanoTime();
+        for (int w = 0; w < settings.workers(); w++) {
+          TaskHarbor client = w == 0 ? harbor : TaskHarbor.connect(runDsn);
+          if (w > 0) {
+            clients.add(client);
+          }
+          Worker worker = worker(client, settings, queues);
+          workers.add(worker);
+          worker.start();
+        }
+        long[] finished = waitUntilDrained(harbor, queues, workers, created);
+        double drainSeconds = seconds(System.nanoTime() - drainStart);
+        return new RunResult(created, finished[0], finished[1], enqueueSeconds, drainSeconds);
+      } finally {
+        for (Worker worker : workers) {
+          worker.close();
+        }
+        for (TaskHarbor client : clients) {
+          client.close();
+        }
+      }
+    }
+  }
+
+  private static List<JobRequest> requests(StressSettings settings, List<String> queues) {
+    List<JobRequest> requests = new ArrayList<>(settings.jobs());
+    Instant now = Instant.now();
+    for (int n = 0; n < settings.jobs(); n++) {
+      String queue = queues.get(n % queues.size());
+      if (settings.mode() == Mode.NOOP) {
+        requests.add(JobRequest.builder(OK, new Work(n, 0)).queue(queue).build());
+        continue;
+      }
+      int bucket = n % 100;
+      String type = bucket < 80 ? OK : bucket < 90 ? FLAKY : bucket < 95 ? OK : FAILING;
+      JobRequest.Builder b = JobRequest.builder(type, new Work(n, 0)).queue(queue);
+      if (type.equals(FAILING)) {
+        b.maxAttempts(3);
+      }
+      if (bucket >= 90 && bucket < 95) {
+        b.runAt(now.plusMillis(n % 1000));
+      }
+      if (n % 10 == 3) {
+        // One key in fifty is the key of an earlier job of the same queue: it must store nothing (created = false).
+        int stride = 10 * queues.size();
+        int keyOwner = n % 500 == 3 && n >= stride ? n - stride : n;
+        b.idempotencyKey("stress-" + keyOwner);
+      }
+      requests.add(b.build());
+    }
+    return requests;
+  }
+
+  private static Worker worker(TaskHarbor harbor, StressSettings settings, List<String> queues) {
+    Worker.Builder builder = harbor.newWorker()
+        .queues(queues.toArray(String[]::new))
+        .concurrency(settings.concurrency())
+        .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200)))
+        .handle(OK, Work.class, job -> {});
+    if (settings.mode() == Mode.MIXED) {
+      builder
+          .handle(FLAKY, Work.class, job -> {
+            if (job.attempt() == 1) {
+              throw new IllegalStateException("flaky job " + job.payload().n() + " fails its first attempt");
+            }
+          })
+          .handle(FAILING, Work.class, job -> {
+            throw new IllegalStateException("job " + job.payload().n() + " always fails");
+          });
+    }
+    return builder.build();
+  }
+
+  /**
+   * Waits until the workers have finished (acked or dead-lettered) {@code expected} jobs, watching their counters so
+   * that measuring does not load the database, then confirms with the queues' stats.
+   */
+  private static long[] waitUntilDrained(TaskHarbor harbor, List<String> queues, List<Worker> workers, long expected)
+      throws InterruptedException {
+    long lastPrint = System.nanoTime();
+    while (true) {
+      long finished = 0;
+      for (Worker worker : workers) {
+        finished += worker.metrics().succeeded() + worker.metrics().failed();
+      }
+      if (finished >= expected) {
+        break;
+      }
+      if (System.nanoTime() - lastPrint > 1_000_000_000L) {
+        System.out.printf(Locale.ROOT, "  ... %d of %d jobs finished%n", finished, expected);
+        lastPrint = System.nanoTime();
+      }
+      Thread.sleep(5);
+    }
+    long done = 0;
+    long dlq = 0;
+    for (String queue : queues) {
+      QueueStats s = harbor.stats(queue);
+      done += s.done();
+      dlq += s.dlq();
+    }
+    return new long[] {done, dlq};
+  }
+
+  // ------------------------------------------------------------------------------------------------ latency
+
+  private static boolean latency(String dsn, StressSettings settings) throws Exception {
+    String runDsn = StressDatabase.recreateSchema(dsn, settings.schema());
+    ConcurrentLinkedQueue<Long> startNanos = new ConcurrentLinkedQueue<>();
+    AtomicLong started = new AtomicLong();
+    try (TaskHarbor harbor = TaskHarbor.connect(runDsn);
+        TaskHarbor workerClient = TaskHarbor.connect(runDsn);
+        Worker worker = workerClient.newWorker()
+            .queues("latency")
+            .concurrency(settings.concurrency())
+            .pollInterval(Duration.ofSeconds(5))
+            .handle(OK, Work.class, job -> {
+              startNanos.add(System.nanoTime() - job.payload().enqueuedNanos());
+              started.incrementAndGet();
+            })
+            .build()) {
+      worker.start();
+      Thread.sleep(500); // let the worker subscribe and go idle
+      for (int n = 0; n < settings.jobs(); n++) {
+        long before = started.get();
+        harbor.enqueue(JobRequest.builder(OK, new Work(n, System.nanoTime())).queue("latency").build());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (started.get() == before && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+        Thread.sleep(20); // idle again before the next job
+      }
+    }
+    double[] millis = startNanos.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
+    if (millis.length < settings.jobs()) {
+      System.out.printf(Locale.ROOT, "only %d of %d jobs started within 10 s each%n", millis.length, settings.jobs());
+      return false;
+    }
+    System.out.printf(Locale.ROOT, "enqueue-to-start latency over %d jobs: median %.2f ms, p95 %.2f ms, p99 %.2f ms, "
+            + "max %.2f ms%n", millis.length, median(millis), percentile(millis, 0.95), percentile(millis, 0.99),
+        millis[millis.length - 1]);
+    return true;
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  private static List<String> queues(int count) {
+    List<String> queues = new ArrayList<>();
+    for (int q = 0; q < count; q++) {
+      queues.add("stress-" + q);
+    }
+    return queues;
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  static double percentile(double[] sorted, double p) {
+    int index = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+}

@@ -1,0 +1,103 @@
+package io.taskharbor.examples.stresspostgres;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stress run's settings, parsed from {@code --name=value} arguments. Every value is checked; a bad one is an
+ * {@link IllegalArgumentException} that names the argument and what it accepts.
+ */
+record StressSettings(
+    Mode mode, int jobs, int queues, int workers, int concurrency, int runs, int enqueueBatch, String schema) {
+
+  /** What the handlers do. */
+  enum Mode {
+    /** Succeeding, flaky and always-failing handlers; some jobs scheduled, some with idempotency keys. */
+    MIXED,
+    /** Handlers that return at once: measures the queue itself (enqueue and drain throughput). */
+    NOOP,
+    /** One job at a time into an idle worker: measures enqueue-to-start latency. */
+    LATENCY
+  }
+
+  static final String USAGE = String.join(System.lineSeparator(),
+      "usage: StressPostgresExample [--mode=mixed|noop|latency] [--jobs=N] [--queues=N] [--workers=N]",
+      "                             [--concurrency=N] [--runs=N] [--enqueue-batch=N] [--schema=NAME]",
+      "  --mode           mixed (default), noop or latency",
+      "  --jobs           jobs per run (default 20000; latency mode: samples, default 200)",
+      "  --queues         queues the jobs are spread over (default 4)",
+      "  --workers        Worker instances, each with its own driver connection pool (default 1)",
+      "  --concurrency    handler threads per worker (default 16)",
+      "  --runs           repetitions; the median is reported (default 1)",
+      "  --enqueue-batch  jobs per enqueueAll call (default 1000)",
+      "  --schema         the PostgreSQL schema the run owns; DROPPED and re-created each run (default "
+          + "taskharbor_stress)");
+
+  StressSettings {
+    atLeast("jobs", jobs, 1);
+    atLeast("queues", queues, 1);
+    atLeast("workers", workers, 1);
+    atLeast("concurrency", concurrency, 1);
+    atLeast("runs", runs, 1);
+    atLeast("enqueue-batch", enqueueBatch, 1);
+    if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("--schema must be a lower-case SQL identifier such as taskharbor_stress, got '"
+          + schema + "'");
+    }
+  }
+
+  static StressSettings parse(List<String> args) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (!arg.startsWith("--") || eq < 3) {
+        throw new IllegalArgumentException("arguments look like --name=value, got '" + arg + "'\n" + USAGE);
+      }
+      values.put(arg.substring(2, eq), arg.substring(eq + 1));
+    }
+    Mode mode = mode(values.getOrDefault("mode", "mixed"));
+    StressSettings settings = new StressSettings(
+        mode,
+        integer(values, "jobs", mode == Mode.LATENCY ? 200 : 20_000),
+        integer(values, "queues", 4),
+        integer(values, "workers", 1),
+        integer(values, "concurrency", 16),
+        integer(values, "runs", 1),
+        integer(values, "enqueue-batch", 1000),
+        values.getOrDefault("schema", "taskharbor_stress"));
+    values.keySet().removeAll(List.of(
+        "mode", "jobs", "queues", "workers", "concurrency", "runs", "enqueue-batch", "schema"));
+    if (!values.isEmpty()) {
+      throw new IllegalArgumentException("unknown argument(s) " + values.keySet() + "\n" + USAGE);
+    }
+    return settings;
+  }
+
+  private static Mode mode(String value) {
+    for (Mode m : Mode.values()) {
+      if (m.name().equalsIgnoreCase(value)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("--mode must be mixed, noop or latency, got '" + value + "'");
+  }
+
+  private static int integer(Map<String, String> values, String name, int defaultValue) {
+    String value = values.get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(value.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'", e);
+    }
+  }
+
+  private static void atLeast(String name, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException("--" + name + " must be at least " + min + ", got " + value);
+    }
+  }
+}
