@@ -10,6 +10,16 @@ package io.taskharbor.driver.postgres;
  */
 final class Statements {
 
+  /**
+   * Makes the statement's own transaction commit without waiting for the WAL flush ({@code synchronous_commit = off}
+   * for this transaction only). Used by reserve, extendLease and complete, never by enqueue or admin operations.
+   * Safe for at-least-once delivery: a server crash can lose only the last few hundred milliseconds of these commits,
+   * and each loss rolls a job back to a state from which it runs again (a lost reservation or heartbeat lets the
+   * lease lapse; a lost outcome leaves the job INFLIGHT until its lease expires). Nothing is ever corrupted, and an
+   * enqueued job is never lost. It halves the commits that wait for the disk on the worker's hot path.
+   */
+  static final String LEASE_COMMIT_MODE = "SELECT set_config('synchronous_commit', 'off', true) AS mode";
+
   /** The reason reserve writes when it moves an expired last attempt to the DLQ. */
   static final String LAST_ATTEMPT_EXPIRED = "lease expired on the last attempt";
 
@@ -111,7 +121,8 @@ final class Statements {
         """.formatted(t));
 
     reserve = NamedSql.of("""
-        WITH expired AS (
+        WITH commit_mode AS MATERIALIZED (%4$s),
+        expired AS (
           SELECT e.id
           FROM %1$s AS e
           WHERE e.queue = :queue::text AND e.status = 'inflight' AND e.attempts >= e.max_attempts
@@ -140,11 +151,13 @@ final class Statements {
             available_at = :expires::timestamptz, attempts = j.attempts + 1, updated_at = :now::timestamptz
         FROM picked p
         WHERE j.id = ANY (ARRAY(SELECT q.id FROM picked q)) AND j.id = p.id
+          AND (SELECT m.mode FROM commit_mode m) IS NOT NULL
         RETURNING %3$s, p.available_at AS claimable_at
-        """.formatted(t, LAST_ATTEMPT_EXPIRED, columns("j")));
+        """.formatted(t, LAST_ATTEMPT_EXPIRED, columns("j"), LEASE_COMMIT_MODE));
 
     extendLease = NamedSql.of("""
-        WITH cur AS MATERIALIZED (
+        WITH commit_mode AS MATERIALIZED (%2$s),
+        cur AS MATERIALIZED (
           SELECT c.id, c.status, c.lease_token, c.lease_expires_at FROM %1$s AS c WHERE c.id = :id::uuid FOR UPDATE
         ),
         extended AS (
@@ -158,11 +171,12 @@ final class Statements {
           RETURNING j.lease_expires_at
         )
         SELECT cur.status, cur.lease_expires_at, (SELECT e.lease_expires_at FROM extended e) AS extended_to
-        FROM cur
-        """.formatted(t));
+        FROM cur CROSS JOIN commit_mode
+        """.formatted(t, LEASE_COMMIT_MODE));
 
     complete = NamedSql.of("""
-        WITH input AS (
+        WITH commit_mode AS MATERIALIZED (%2$s),
+        input AS (
           SELECT * FROM unnest(:ords::int[], :ids::uuid[], :tokens::uuid[], :kinds::text[], :results::text[],
                                :runAts::timestamptz[], :errors::text[], :reasons::text[])
             AS t(ord, id, token, kind, result, run_at, error, reason)
@@ -210,9 +224,9 @@ final class Statements {
           FROM (SELECT DISTINCT queue FROM applied WHERE status = 'ready' AND available_at <= :now::timestamptz) w
         )
         SELECT v.ord, v.verdict, v.status, v.lease_expires_at, (SELECT count(*) FROM applied) AS applied
-        FROM verdict v CROSS JOIN woken
+        FROM verdict v CROSS JOIN woken CROSS JOIN commit_mode
         ORDER BY v.ord
-        """.formatted(t));
+        """.formatted(t, LEASE_COMMIT_MODE));
 
     requeue = NamedSql.of("""
         WITH cur AS MATERIALIZED (
