@@ -74,17 +74,18 @@ final class JobStore {
   // ------------------------------------------------------------------------------------------------------ enqueue
 
   /**
-   * Stores a batch. With {@code canRetry} (the connection is in auto-commit mode, so a failed statement leaves no
-   * trace), a duplicate id that a concurrent transaction stored after this statement's snapshot is answered by
-   * running the statement again, which then names the first duplicate in batch order exactly; inside an
-   * application's transaction the duplicate is named from the server's message instead.
+   * Stores a batch. A primary-key violation means some job's id is stored or repeats in the batch; with {@code
+   * canRetry} (the connection is in auto-commit mode, so the failed statement left no trace) the driver then asks the
+   * database which job to name, exactly as the reference model would (the first in batch order), and retries if the
+   * conflict is gone; inside an application's transaction the failed statement has aborted it, so the duplicate is
+   * named from the server's message instead.
    */
   List<EnqueueResult> enqueue(Connection c, List<NewJob> jobs, Instant now, boolean canRetry) throws SQLException {
     // Jobs whose (queue, key) an earlier job of the batch has are answered with that job's result.
     int n = jobs.size();
     int[] leader = new int[n];
     Map<List<String>, Integer> firstWithKey = new HashMap<>();
-    List<Integer> candidates = new ArrayList<>();
+    List<Integer> candidates = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       NewJob job = jobs.get(i);
       leader[i] = -1;
@@ -100,16 +101,24 @@ final class JobStore {
     EnqueueResult[] results = new EnqueueResult[n];
     List<Integer> pending = candidates;
     for (int attempt = 1; !pending.isEmpty(); attempt++) {
-      List<NewJob> batch = pending.stream().map(jobs::get).toList();
-      List<EnqueueResult> stored;
+      List<NewJob> batch = pending.size() == n ? jobs : pending.stream().map(jobs::get).toList();
+      List<@Nullable EnqueueResult> stored;
       try {
         stored = insert(c, batch, now);
       } catch (PSQLException e) {
         if (!"23505".equals(e.getSQLState()) || !isPrimaryKey(e)) {
           throw e;
         }
-        if (!canRetry || attempt >= ENQUEUE_ATTEMPTS) {
+        if (!canRetry) {
           throw new DuplicateJobException(duplicateId(e, batch));
+        }
+        Optional<JobId> duplicate = firstDuplicate(c, batch);
+        if (duplicate.isPresent()) {
+          throw new DuplicateJobException(duplicate.get());
+        }
+        if (attempt >= ENQUEUE_ATTEMPTS) {
+          throw new SQLException("a job id of the batch was stored and deleted again by concurrent transactions "
+              + "while enqueueing; enqueue the batch again", "40001", e);
         }
         continue;
       }
@@ -144,7 +153,10 @@ final class JobStore {
     return List.of(results);
   }
 
-  /** One run of the enqueue statement; an entry is null when the job's key was taken concurrently. */
+  /**
+   * One run of the enqueue statement; an entry is null when the job's key was taken concurrently. Jobs without a key
+   * are created whenever the statement succeeds (the statement reports only the jobs with a key).
+   */
   private List<@Nullable EnqueueResult> insert(Connection c, List<NewJob> batch, Instant now) throws SQLException {
     int n = batch.size();
     UUID[] ids = new UUID[n];
@@ -156,6 +168,7 @@ final class JobStore {
     String[] keys = new String[n];
     Integer[] maxAttempts = new Integer[n];
     Long[] timeouts = new Long[n];
+    List<@Nullable EnqueueResult> results = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       NewJob job = batch.get(i);
       ids[i] = job.id().uuid();
@@ -168,6 +181,7 @@ final class JobStore {
       maxAttempts[i] = job.maxAttempts();
       Duration timeout = job.timeout();
       timeouts[i] = timeout == null ? null : micros(timeout);
+      results.add(job.idempotencyKey() == null ? new EnqueueResult(job.id(), true) : null);
     }
     NamedSql s = sql.enqueue;
     try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
@@ -183,28 +197,50 @@ final class JobStore {
           .array("timeouts", c, "int8", timeouts)
           .instant("now", now)
           .text("channel", channel);
-      List<@Nullable EnqueueResult> results = new ArrayList<>(n);
+      boolean summary = false;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           int ord = rs.getInt("ord");
-          int duplicate = rs.getInt("duplicate_ord");
-          if (!rs.wasNull()) {
-            throw new DuplicateJobException(batch.get(duplicate - 1).id());
+          if (ord == 0) {
+            summary = true;
+            continue;
           }
           UUID holder = rs.getObject("holder", UUID.class);
           if (holder != null) {
-            results.add(new EnqueueResult(new JobId(holder), false));
+            results.set(ord - 1, new EnqueueResult(new JobId(holder), false));
           } else if (rs.getBoolean("created")) {
-            results.add(new EnqueueResult(batch.get(ord - 1).id(), true));
-          } else {
-            results.add(null);
+            results.set(ord - 1, new EnqueueResult(batch.get(ord - 1).id(), true));
           }
         }
       }
-      if (results.size() != n) {
-        throw new SQLException("enqueue returned " + results.size() + " rows for " + n + " jobs", "XX000");
+      if (!summary) {
+        throw new SQLException("the enqueue statement returned no summary row", "XX000");
       }
       return results;
+    }
+  }
+
+  /** After a primary-key violation: the id the reference model names, if a conflict is still there. */
+  private Optional<JobId> firstDuplicate(Connection c, List<NewJob> batch) throws SQLException {
+    int n = batch.size();
+    UUID[] ids = new UUID[n];
+    String[] queues = new String[n];
+    String[] keys = new String[n];
+    for (int i = 0; i < n; i++) {
+      NewJob job = batch.get(i);
+      ids[i] = job.id().uuid();
+      queues[i] = job.queue();
+      keys[i] = job.idempotencyKey();
+    }
+    NamedSql s = sql.firstDuplicate;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s)
+          .array("ids", c, "uuid", ids)
+          .array("queues", c, "text", queues)
+          .array("keys", c, "text", keys);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(batch.get(rs.getInt(1) - 1).id()) : Optional.empty();
+      }
     }
   }
 
@@ -421,7 +457,7 @@ final class JobStore {
 
   Page<JobRecord> list(Connection c, JobQuery query) throws SQLException {
     JobId after = query.cursorId();
-    NamedSql s = sql.list(after != null, query.queue() != null, !query.statuses().isEmpty(), query.type() != null);
+    NamedSql s = sql.list(after != null, query.queue() != null, query.statuses(), query.type() != null);
     try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
       JobRows.Params p = JobRows.Params.of(ps, s).integer("limit", query.limit() + 1);
       if (after != null) {
@@ -429,9 +465,6 @@ final class JobStore {
       }
       if (query.queue() != null) {
         p.text("queue", query.queue());
-      }
-      if (!query.statuses().isEmpty()) {
-        p.array("statuses", c, "text", query.statuses().stream().map(JobRows::stored).toArray(String[]::new));
       }
       if (query.type() != null) {
         p.text("type", query.type());

@@ -1,5 +1,12 @@
 package io.taskharbor.driver.postgres;
 
+import io.taskharbor.api.JobStatus;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Every SQL statement of the driver, for one schema, parsed once. Each driver call is one statement (one round trip);
  * the comments on the fields say how each keeps the contract without a second statement.
@@ -32,14 +39,24 @@ final class Statements {
   final String table;
 
   /**
-   * Enqueue of a batch, in one statement. Jobs whose (queue, key) another job of the batch had first never reach it
-   * (the caller resolves them to that job). {@code held}: keys taken by stored jobs; {@code fresh}: the jobs to store;
-   * {@code duplicate}: the first of those whose id is stored or repeats; then the insert, only when there is no
-   * duplicate, in batch order, skipping a key that a concurrent transaction took meanwhile ({@code ON CONFLICT}); and
-   * a wake-up per queue that got a due job. Returns per job: the holder's id, or created, or neither (a key taken
-   * concurrently: the caller reads the holder with a fresh snapshot).
+   * Enqueue of a batch, in one statement, with no duplicate-id check of its own: jobs without a key go through a
+   * plain {@code INSERT} (no speculative insertion), so a stored or repeated id makes the primary key refuse the whole
+   * statement and nothing is stored; the caller then asks {@link #firstDuplicate} which job to name. Jobs with a key
+   * are probed one by one ({@code LATERAL}, always an index lookup, whatever the table's statistics say) for a stored
+   * holder ({@code held}); the others are inserted with {@code ON CONFLICT DO NOTHING}, which skips a key that a
+   * concurrent transaction took meanwhile. Every queue that got a due job is woken. Returns a summary row (ord 0), then
+   * for each job with a key: its holder, or created, or neither (a key taken concurrently: the caller reads the
+   * holder with a fresh snapshot). Jobs without a key were all created when the statement succeeds. Jobs whose (queue,
+   * key) another job of the batch had first never reach it (the caller resolves them to that job).
    */
   final NamedSql enqueue;
+
+  /**
+   * After a primary-key violation: the first job of the batch, in batch order, that the reference model calls a
+   * duplicate (its key is not held, and its id is stored or an earlier such job has it). Read-only; every lookup is
+   * an index probe. No row means the conflict is gone (the stored job was deleted meanwhile): enqueue again.
+   */
+  final NamedSql firstDuplicate;
 
   /**
    * Reserve, in one statement: the DLQ sweep of expired last attempts of the queue, then up to {@code :max}
@@ -67,7 +84,7 @@ final class Statements {
   final NamedSql findByKey;
   final NamedSql holderOfKey;
   final NamedSql stats;
-  private final NamedSql[] lists = new NamedSql[16];
+  private final Map<Integer, NamedSql> lists = new ConcurrentHashMap<>();
 
   Statements(String schema) {
     this.schema = Options.checkSchema(schema);
@@ -82,42 +99,71 @@ final class Statements {
                                  timeout_micros, ord)
         ),
         held AS (
-          SELECT i.ord, j.id AS holder
-          FROM input i JOIN %1$s j ON j.queue = i.queue AND j.idempotency_key = i.idempotency_key
+          SELECT i.ord, h.id AS holder
+          FROM input i
+          CROSS JOIN LATERAL (
+            SELECT j.id FROM %1$s j WHERE j.queue = i.queue AND j.idempotency_key = i.idempotency_key LIMIT 1
+          ) h
           WHERE i.idempotency_key IS NOT NULL
         ),
-        fresh AS (
-          SELECT i.*, row_number() OVER (PARTITION BY i.id ORDER BY i.ord) AS nth
+        plain AS (
+          INSERT INTO %1$s (id, queue, type, payload, priority, run_at, idempotency_key, attempts, max_attempts,
+                            timeout_micros, status, available_at, created_at, updated_at)
+          SELECT i.id, i.queue, i.type, i.payload::jsonb, i.priority, i.run_at, NULL, 0, i.max_attempts,
+                 i.timeout_micros, 'ready', COALESCE(i.run_at, :now::timestamptz), :now::timestamptz, :now::timestamptz
           FROM input i
-          WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.ord = i.ord)
+          WHERE i.idempotency_key IS NULL
         ),
-        duplicate AS (
-          SELECT min(f.ord) AS ord
-          FROM fresh f
-          WHERE f.nth > 1 OR EXISTS (SELECT 1 FROM %1$s j WHERE j.id = f.id)
-        ),
-        inserted AS (
+        keyed AS (
           INSERT INTO %1$s AS j (id, queue, type, payload, priority, run_at, idempotency_key, attempts, max_attempts,
                                  timeout_micros, status, available_at, created_at, updated_at)
-          SELECT f.id, f.queue, f.type, f.payload::jsonb, f.priority, f.run_at, f.idempotency_key, 0, f.max_attempts,
-                 f.timeout_micros, 'ready', COALESCE(f.run_at, :now::timestamptz), :now::timestamptz,
-                 :now::timestamptz
-          FROM fresh f
-          WHERE (SELECT d.ord FROM duplicate d) IS NULL
-          ORDER BY f.ord
+          SELECT i.id, i.queue, i.type, i.payload::jsonb, i.priority, i.run_at, i.idempotency_key, 0, i.max_attempts,
+                 i.timeout_micros, 'ready', COALESCE(i.run_at, :now::timestamptz), :now::timestamptz, :now::timestamptz
+          FROM input i
+          WHERE i.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM held h WHERE h.ord = i.ord)
           ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
           RETURNING j.id, j.queue, j.available_at
         ),
         woken AS (
           SELECT count(pg_notify(:channel::text, w.queue)) AS n
-          FROM (SELECT DISTINCT queue FROM inserted WHERE available_at <= :now::timestamptz) w
+          FROM (
+            SELECT i.queue FROM input i
+            WHERE i.idempotency_key IS NULL AND (i.run_at IS NULL OR i.run_at <= :now::timestamptz)
+            UNION
+            SELECT k.queue FROM keyed k WHERE k.available_at <= :now::timestamptz
+          ) w
         )
-        SELECT i.ord, h.holder, ins.id IS NOT NULL AS created, (SELECT d.ord FROM duplicate d) AS duplicate_ord
+        SELECT 0::bigint AS ord, NULL::uuid AS holder, false AS created, (SELECT w.n FROM woken w) AS woken
+        UNION ALL
+        SELECT i.ord, h.holder, k.id IS NOT NULL, NULL
         FROM input i
         LEFT JOIN held h ON h.ord = i.ord
-        LEFT JOIN inserted ins ON ins.id = i.id AND h.ord IS NULL
-        CROSS JOIN woken
-        ORDER BY i.ord
+        LEFT JOIN keyed k ON k.id = i.id AND h.ord IS NULL
+        WHERE i.idempotency_key IS NOT NULL
+        ORDER BY ord
+        """.formatted(t));
+
+    firstDuplicate = NamedSql.of("""
+        WITH input AS (
+          SELECT * FROM unnest(:ids::uuid[], :queues::text[], :keys::text[]) WITH ORDINALITY AS t(id, queue,
+                                                                                                 idempotency_key, ord)
+        ),
+        live AS (
+          SELECT i.ord, i.id, row_number() OVER (PARTITION BY i.id ORDER BY i.ord) AS nth
+          FROM input i
+          LEFT JOIN LATERAL (
+            SELECT true AS held FROM %1$s j
+            WHERE i.idempotency_key IS NOT NULL AND j.queue = i.queue AND j.idempotency_key = i.idempotency_key
+            LIMIT 1
+          ) k ON true
+          WHERE k.held IS NULL
+        )
+        SELECT l.ord
+        FROM live l
+        LEFT JOIN LATERAL (SELECT true AS stored FROM %1$s j WHERE j.id = l.id LIMIT 1) s ON true
+        WHERE l.nth > 1 OR s.stored
+        ORDER BY l.ord
+        LIMIT 1
         """.formatted(t));
 
     reserve = NamedSql.of("""
@@ -283,20 +329,32 @@ final class Statements {
     holderOfKey = NamedSql.of("SELECT id FROM " + t + " WHERE queue = :queue::text AND idempotency_key = :key::text");
 
     stats = NamedSql.of("""
-        SELECT status,
-               count(*) FILTER (WHERE status <> 'ready' OR available_at <= :now::timestamptz) AS not_scheduled,
-               count(*) FILTER (WHERE status = 'ready' AND available_at > :now::timestamptz) AS scheduled
-        FROM %1$s
-        WHERE queue = :queue::text
-        GROUP BY status
+        SELECT s.status,
+               count(*) FILTER (WHERE s.status <> 'ready' OR s.available_at <= :now::timestamptz) AS not_scheduled,
+               count(*) FILTER (WHERE s.status = 'ready' AND s.available_at > :now::timestamptz) AS scheduled
+        FROM (
+          SELECT l.status, l.available_at FROM %1$s l
+          WHERE l.queue = :queue::text AND l.status IN ('ready', 'inflight')
+          UNION ALL
+          SELECT f.status, NULL FROM %1$s f
+          WHERE f.queue = :queue::text AND f.status IN ('done', 'dlq', 'canceled')
+        ) s
+        GROUP BY s.status
         """.formatted(t));
   }
 
-  /** The list statement for the filters present: bit 0 cursor, 1 queue, 2 statuses, 3 type. */
-  synchronized NamedSql list(boolean cursor, boolean queue, boolean statuses, boolean type) {
-    int mask = (cursor ? 1 : 0) | (queue ? 2 : 0) | (statuses ? 4 : 0) | (type ? 8 : 0);
-    NamedSql sql = lists[mask];
-    if (sql == null) {
+  /**
+   * The list statement for the filters present. Statuses are written into the SQL as literals (they come from the
+   * enum, never from the caller's text), so the planner can prove that a filter on finished statuses matches
+   * {@code th_jobs_finished_queue_idx} even in a generic plan; one statement per combination, made when first used.
+   */
+  NamedSql list(boolean cursor, boolean queue, Set<JobStatus> statuses, boolean type) {
+    int statusBits = 0;
+    for (JobStatus status : statuses) {
+      statusBits |= 1 << status.ordinal();
+    }
+    int key = (cursor ? 1 : 0) | (queue ? 2 : 0) | (type ? 4 : 0) | statusBits << 3;
+    return lists.computeIfAbsent(key, k -> {
       StringBuilder b = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ").append(table)
           .append(" WHERE true");
       if (cursor) {
@@ -305,17 +363,17 @@ final class Statements {
       if (queue) {
         b.append(" AND queue = :queue::text");
       }
-      if (statuses) {
-        b.append(" AND status = ANY (:statuses::text[])");
+      if (!statuses.isEmpty()) {
+        StringJoiner in = new StringJoiner(", ", " AND status IN (", ")");
+        EnumSet.copyOf(statuses).forEach(status -> in.add("'" + JobRows.stored(status) + "'"));
+        b.append(in);
       }
       if (type) {
         b.append(" AND type = :type::text");
       }
       b.append(" ORDER BY id LIMIT :limit::int");
-      sql = NamedSql.of(b.toString());
-      lists[mask] = sql;
-    }
-    return sql;
+      return NamedSql.of(b.toString());
+    });
   }
 
   private static String columns(String alias) {
