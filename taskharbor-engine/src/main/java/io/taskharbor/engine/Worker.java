@@ -88,6 +88,7 @@ public final class Worker implements AutoCloseable {
     private Backoff backoff = Backoff.defaultBackoff();
     private int completionBatchSize = 500;
     private Duration fetchCooldown = Duration.ofMillis(5);
+    private @Nullable Integer fetchParallelism;
 
     Builder(TaskHarbor harbor) {
       this.harbor = harbor;
@@ -175,6 +176,20 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets how many reserve calls a busy worker keeps in flight at once, each for its share of the free handler
+     * threads; default 2 (1 when concurrency is 1). An idle worker makes one at a time. More overlaps more round trips
+     * to the database (useful when reserve latency, not the database, limits throughput); 1 reserves strictly one
+     * batch at a time.
+     */
+    public Builder fetchParallelism(int fetchParallelism) {
+      if (fetchParallelism < 1 || fetchParallelism > 64) {
+        throw new IllegalArgumentException("fetchParallelism must be between 1 and 64 but was " + fetchParallelism);
+      }
+      this.fetchParallelism = fetchParallelism;
+      return this;
+    }
+
     /** Sets the most outcomes sent to the driver in one call; default 500. */
     public Builder completionBatchSize(int completionBatchSize) {
       if (completionBatchSize < 1) {
@@ -203,11 +218,16 @@ public final class Worker implements AutoCloseable {
         throw new IllegalArgumentException("heartbeatInterval (" + heartbeat + ") must be shorter than leaseDuration ("
             + leaseDuration + "), e.g. a third of it");
       }
+      int fetch = fetchParallelism != null ? fetchParallelism : Math.min(2, concurrency);
+      if (fetch > concurrency) {
+        throw new IllegalArgumentException("fetchParallelism (" + fetch + ") must not exceed concurrency ("
+            + concurrency + "): each reserve in flight needs at least one free handler thread");
+      }
       Driver driver = harbor.driver();
       WorkerSettings settings = new WorkerSettings(
           queues.isEmpty() ? List.of(Limits.DEFAULT_QUEUE) : List.copyOf(queues),
           concurrency, leaseDuration, heartbeat, pollInterval, shutdownTimeout, backoff, completionBatchSize, fetchCooldown,
-          driver.capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS));
+          fetch, driver.capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS));
       return new Worker(new WorkerRuntime(harbor, settings, Map.copyOf(handlers)));
     }
   }
@@ -226,5 +246,6 @@ public final class Worker implements AutoCloseable {
       Backoff backoff,
       int completionBatchSize,
       Duration fetchCooldown,
+      int fetchParallelism,
       boolean notifications) {}
 }

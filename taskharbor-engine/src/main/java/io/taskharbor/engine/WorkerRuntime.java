@@ -74,9 +74,12 @@ final class WorkerRuntime {
   private final ScheduledThreadPoolExecutor timers;
   private final BlockingQueue<Pending> outbox = new LinkedBlockingQueue<>();
   private final Set<RunningJob> active = ConcurrentHashMap.newKeySet();
-  private final Thread fetcher;
+  private final List<Thread> fetchers;
   private final Thread completer;
+  private final AtomicInteger rotation = new AtomicInteger();
   private volatile boolean fetching = true;
+  /** Set while reserves come back full: only then do the helper fetchers (all but the first) reserve too. */
+  private volatile boolean backlog;
   private volatile boolean completing = true;
   private Driver.@Nullable Subscription subscription;
 
@@ -107,7 +110,12 @@ final class WorkerRuntime {
         new LinkedBlockingQueue<>(), threads(name + "-handler-"));
     this.timers = new ScheduledThreadPoolExecutor(2, threads(name + "-heartbeat-"));
     this.timers.setRemoveOnCancelPolicy(true);
-    this.fetcher = threads(name + "-fetch").newThread(this::fetchLoop);
+    List<Thread> fetch = new ArrayList<>();
+    for (int k = 0; k < settings.fetchParallelism(); k++) {
+      int index = k;
+      fetch.add(threads(k == 0 ? name + "-fetch" : name + "-fetch-" + (k + 1)).newThread(() -> fetchLoop(index)));
+    }
+    this.fetchers = List.copyOf(fetch);
     this.completer = threads(name + "-complete").newThread(this::completeLoop);
   }
 
@@ -138,7 +146,7 @@ final class WorkerRuntime {
       });
     }
     completer.start();
-    fetcher.start();
+    fetchers.forEach(Thread::start);
     log.info("{} started: queues {}, concurrency {}, lease {}", name, settings.queues(), settings.concurrency(),
         settings.leaseDuration());
   }
@@ -156,7 +164,7 @@ final class WorkerRuntime {
       // Phase 1: stop reserving; let running handlers finish within the shutdown timeout.
       fetching = false;
       wake();
-      joinQuietly(fetcher);
+      fetchers.forEach(WorkerRuntime::joinQuietly);
       if (subscription != null) {
         subscription.close();
       }
@@ -200,26 +208,28 @@ final class WorkerRuntime {
 
   // ------------------------------------------------------------------------------------------------ fetching
 
-  private void fetchLoop() {
+  /**
+   * One fetcher. The first one always runs: it reserves whenever slots are free, and when a round of reserves brings
+   * less than it asked for (the queues are drained) it sleeps the poll interval or until a wake-up. The others only
+   * help while there is a backlog (a reserve came back full): then up to {@code fetchParallelism} reserves are in
+   * flight at once, each for its share of the slots, so handler threads do not sit idle for the whole round trip of
+   * one big reserve.
+   */
+  private void fetchLoop(int index) {
+    boolean helper = index > 0;
     int errors = 0;
-    int rotation = 0;
-    List<String> queues = settings.queues();
     while (fetching) {
-      boolean fullBatch = false;
+      if (helper && !awaitBacklog()) {
+        continue;
+      }
+      int held = takeSlots();
+      if (held == 0) {
+        awaitWake(settings.pollInterval());
+        continue;
+      }
+      boolean full;
       try {
-        for (int i = 0; i < queues.size() && fetching; i++) {
-          int free = coalescedFreeSlots();
-          if (free == 0) {
-            break;
-          }
-          String queue = queues.get((rotation + i) % queues.size());
-          List<LeasedJob> jobs = driver.reserve(queue, free, harbor.now(), settings.leaseDuration());
-          for (LeasedJob job : jobs) {
-            launch(job);
-          }
-          fullBatch |= jobs.size() == free;
-        }
-        rotation++;
+        full = reserveInto(held);
         errors = 0;
       } catch (RuntimeException e) {
         if (!fetching) {
@@ -233,41 +243,101 @@ final class WorkerRuntime {
         sleep(pause);
         continue;
       }
-      if (!fullBatch || slots.availablePermits() == 0) {
+      if (full) {
+        if (!backlog) {
+          backlog = true;
+          wake();
+        }
+      } else {
+        backlog = false;
         awaitWake(settings.pollInterval());
       }
     }
   }
 
   /**
-   * Returns the free slots to reserve for. While jobs are running and fewer than half the slots are free, waits up to
-   * the fetch cooldown for more to free up, so that a busy worker reserves in large batches (one round trip for many
-   * jobs) instead of chasing every finished job with a reserve of one.
+   * Takes free slots for one reserve: all of them when there is no backlog, else this fetcher's share. While jobs
+   * are running and fewer than half of that are free, waits up to the fetch cooldown for more to free up, so that a
+   * busy worker reserves in batches (one round trip for many jobs) instead of chasing every finished job with a
+   * reserve of one. The slots are held from here on: a reserved job never waits for a thread.
    */
-  private int coalescedFreeSlots() {
-    int target = Math.max(1, settings.concurrency() / 2);
+  private int takeSlots() {
+    int share = backlog ? (settings.concurrency() + fetchers.size() - 1) / fetchers.size() : settings.concurrency();
+    int target = Math.max(1, share / 2);
     int free = slots.availablePermits();
-    if (free == 0 || free >= target) {
-      return free;
+    if (free > 0 && free < target) {
+      long deadline = System.nanoTime() + settings.fetchCooldown().toNanos();
+      wakeLock.lock();
+      try {
+        long left;
+        while (fetching && (free = slots.availablePermits()) > 0 && free < target
+            && (left = deadline - System.nanoTime()) > 0) {
+          wakeCondition.awaitNanos(left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fetching = false;
+      } finally {
+        wakeLock.unlock();
+      }
     }
-    long deadline = System.nanoTime() + settings.fetchCooldown().toNanos();
+    int taken = 0;
+    while (taken < share && fetching && slots.tryAcquire()) {
+      taken++;
+    }
+    return taken;
+  }
+
+  /**
+   * Reserves up to {@code held} jobs (one slot each, already taken), visiting the queues in turn from where the last
+   * round started, launches them, and gives back the slots left unused. Returns whether some reserve came back full.
+   */
+  private boolean reserveInto(int held) {
+    List<String> queues = settings.queues();
+    int start = rotation.getAndIncrement();
+    int left = held;
+    boolean full = false;
+    try {
+      for (int i = 0; i < queues.size() && left > 0 && fetching; i++) {
+        String queue = queues.get(Math.floorMod(start + i, queues.size()));
+        List<LeasedJob> jobs = driver.reserve(queue, left, harbor.now(), settings.leaseDuration());
+        if (jobs.size() > left) {
+          throw new IllegalStateException("driver " + driver.name() + " returned " + jobs.size() + " jobs for a "
+              + "reserve of at most " + left + ", which breaks the driver contract; their leases will expire");
+        }
+        full |= jobs.size() == left;
+        for (LeasedJob job : jobs) {
+          launch(job);
+          left--;
+        }
+      }
+    } finally {
+      if (left > 0) {
+        slots.release(left);
+      }
+    }
+    return full;
+  }
+
+  /** A helper fetcher waits here while there is no backlog; returns whether to fetch now. */
+  private boolean awaitBacklog() {
     wakeLock.lock();
     try {
-      long left;
-      while (fetching && (free = slots.availablePermits()) < target && (left = deadline - System.nanoTime()) > 0) {
-        wakeCondition.awaitNanos(left);
+      while (fetching && !backlog) {
+        wakeCondition.awaitNanos(settings.pollInterval().toNanos());
       }
+      return fetching;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       fetching = false;
+      return false;
     } finally {
       wakeLock.unlock();
     }
-    return slots.availablePermits();
   }
 
+  /** Starts a job whose slot is already held. */
   private void launch(LeasedJob leased) {
-    slots.acquireUninterruptibly();
     reserved.increment();
     RunningJob job = new RunningJob(leased);
     active.add(job);
@@ -352,6 +422,11 @@ final class WorkerRuntime {
     try {
       outcome = execute(job);
     } catch (VirtualMachineError fatal) {
+      // Do as little as possible in a JVM that may be out of memory: stop keeping the lease, report nothing.
+      if (job.claimOutcome()) {
+        active.remove(job);
+        job.stopTimers();
+      }
       log.error("{}: job {} hit a virtual machine error; its lease will expire and it will run again (or move to "
           + "the DLQ on its last attempt)", name, record.id(), fatal);
       throw fatal;
@@ -392,6 +467,11 @@ final class WorkerRuntime {
     } catch (Exception e) {
       return new Completion.Fail(record.id(), job.token, ErrorText.clean("payload cannot be decoded into "
           + registration.payloadType().getName() + ": " + e.getMessage()), ErrorText.describe(e));
+    } catch (VirtualMachineError fatal) {
+      throw fatal;
+    } catch (Error error) {
+      // Not the payload's fault (a class that fails to load, say): another attempt, maybe elsewhere, may succeed.
+      return retryOrFail(job, error);
     }
     DefaultJobContext<P> context = new DefaultJobContext<>(job, payload);
     try {
@@ -560,7 +640,7 @@ final class WorkerRuntime {
       long nanos = pause.toNanos();
       while (nanos > 0 && (fetching || completing)) {
         nanos = wakeCondition.awaitNanos(nanos);
-        if (!fetching && Thread.currentThread() == fetcher) {
+        if (!fetching && fetchers.contains(Thread.currentThread())) {
           return;
         }
       }

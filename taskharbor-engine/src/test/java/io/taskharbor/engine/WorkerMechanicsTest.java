@@ -1,0 +1,256 @@
+package io.taskharbor.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobStatus;
+import io.taskharbor.engine.FakeDriver.ReserveCall;
+import io.taskharbor.spi.Completion;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.MDC;
+
+/**
+ * The worker's own mechanics, on a fake driver that records what the worker asks of it: how much it reserves, when
+ * it reserves again, how outcomes are batched, what handlers see in the MDC, and what happens to errors. Real
+ * threads throughout; every wait is bounded.
+ */
+class WorkerMechanicsTest {
+
+  record Work(int n) {}
+
+  private final FakeDriver driver = new FakeDriver();
+  private final TaskHarbor harbor = TaskHarbor.builder().driver(driver).build();
+  private final List<Worker> workers = new ArrayList<>();
+
+  @AfterEach
+  void stopWorkers() {
+    workers.forEach(Worker::close);
+  }
+
+  private Worker start(Worker.Builder builder) {
+    Worker worker = builder.build();
+    workers.add(worker);
+    worker.start();
+    return worker;
+  }
+
+  private List<JobId> addJobs(String queue, int count) {
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add(driver.add(queue, "work", "{\"n\":" + i + "}", 25));
+    }
+    return ids;
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(2);
+    }
+  }
+
+  @Test
+  @DisplayName("a reserve never asks for more jobs than there are handler threads not taken by jobs or other reserves")
+  void reservesNeverAskForMoreThanTheFreeHandlerThreads() throws Exception {
+    addJobs("a", 300);
+    addJobs("b", 300);
+    int concurrency = 4;
+    start(harbor.newWorker().queues("a", "b").concurrency(concurrency).fetchParallelism(2)
+        .pollInterval(Duration.ofMillis(20))
+        .handle("work", Work.class, job -> {
+          try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(3));
+          } finally {
+            driver.handlerFinished();
+          }
+        }));
+
+    await("600 jobs are done", () -> driver.count(JobStatus.DONE) == 600);
+
+    List<ReserveCall> calls = List.copyOf(driver.reserves);
+    assertThat(calls).isNotEmpty().allSatisfy(call -> {
+      assertThat(call.max()).isPositive();
+      assertThat(call.max() + call.taken()).as("max + taken threads of %s", call).isLessThanOrEqualTo(concurrency);
+    });
+    assertThat(calls).extracting(ReserveCall::queue).contains("a", "b");
+  }
+
+  @Test
+  @DisplayName("after a full batch the worker reserves again at once, without waiting for the poll interval")
+  void aFullBatchIsFollowedAtOnceByAnotherReserve() throws Exception {
+    addJobs("a", 40);
+    start(harbor.newWorker().queues("a").concurrency(4).fetchParallelism(1).pollInterval(Duration.ofHours(1))
+        .handle("work", Work.class, job -> driver.handlerFinished()));
+
+    await("all 40 jobs are done well within the one-hour poll interval", () -> driver.count(JobStatus.DONE) == 40);
+    assertThat(driver.reserves).hasSizeGreaterThanOrEqualTo(10);
+  }
+
+  @Test
+  @DisplayName("an idle worker polls each of its queues about once per poll interval, with one fetcher only")
+  void anIdleWorkerPollsEachQueueOncePerPollInterval() throws Exception {
+    start(harbor.newWorker().queues("a", "b").concurrency(8).fetchParallelism(4).pollInterval(Duration.ofMillis(100))
+        .handle("work", Work.class, job -> { }));
+
+    Thread.sleep(1_000);
+
+    long a = driver.reserves.stream().filter(c -> c.queue().equals("a")).count();
+    long b = driver.reserves.stream().filter(c -> c.queue().equals("b")).count();
+    assertThat(a).as("polls of queue a in 1 s").isBetween(5L, 15L);
+    assertThat(b).as("polls of queue b in 1 s").isBetween(5L, 15L);
+    assertThat(driver.maxReservesInFlight.get()).as("an idle worker reserves one call at a time").isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "fetchParallelism {0}")
+  @ValueSource(ints = {1, 2, 3})
+  @DisplayName("under a backlog, exactly fetchParallelism reserves are in flight at once, never more")
+  void aBacklogKeepsFetchParallelismReservesInFlight(int parallelism) throws Exception {
+    addJobs("a", 300);
+    driver.reserveDelay = Duration.ofMillis(10);
+    start(harbor.newWorker().queues("a").concurrency(9).fetchParallelism(parallelism)
+        .handle("work", Work.class, job -> driver.handlerFinished()));
+
+    await("300 jobs are done", () -> driver.count(JobStatus.DONE) == 300);
+
+    assertThat(driver.maxReservesInFlight.get()).isEqualTo(parallelism);
+  }
+
+  @Test
+  @DisplayName("outcomes of jobs that finish together reach the driver in one batch, not one call each")
+  void outcomesOfJobsFinishingTogetherAreBatched() throws Exception {
+    addJobs("a", 8);
+    CountDownLatch allStarted = new CountDownLatch(8);
+    CountDownLatch release = new CountDownLatch(1);
+    start(harbor.newWorker().queues("a").concurrency(8).handle("work", Work.class, job -> {
+      allStarted.countDown();
+      release.await();
+      driver.handlerFinished();
+    }));
+    assertThat(allStarted.await(20, TimeUnit.SECONDS)).isTrue();
+
+    release.countDown();
+    await("8 jobs are done", () -> driver.count(JobStatus.DONE) == 8);
+
+    assertThat(driver.completionBatches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
+    assertThat(driver.completionBatches.stream().mapToInt(Integer::intValue).max().orElse(0))
+        .as("largest completion batch").isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  @DisplayName("a handler runs with the job's id, type, queue and attempt in the MDC, and the next job sees its own")
+  void handlersSeeTheirJobInTheMdc() throws Exception {
+    List<JobId> ids = addJobs("mdc", 2);
+    List<Map<String, String>> seen = new CopyOnWriteArrayList<>();
+    start(harbor.newWorker().queues("mdc").concurrency(1).handle("work", Work.class, job -> {
+      seen.add(MDC.getCopyOfContextMap());
+    }));
+
+    await("both jobs are done", () -> driver.count(JobStatus.DONE) == 2);
+
+    assertThat(seen).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(seen.get(i)).containsEntry("job.id", ids.get(i).toString()).containsEntry("job.type", "work")
+          .containsEntry("job.queue", "mdc").containsEntry("job.attempt", "1");
+    }
+  }
+
+  @Test
+  @DisplayName("an Error from a handler (not a VirtualMachineError) is a failed attempt: the job is retried")
+  void anErrorFromAHandlerIsRetried() throws Exception {
+    JobId id = addJobs("a", 1).get(0);
+    start(harbor.newWorker().queues("a").concurrency(1).pollInterval(Duration.ofMillis(10))
+        .backoff(Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(2)))
+        .handle("work", Work.class, job -> {
+          if (job.attempt() == 1) {
+            throw new AssertionError("an assertion inside the handler");
+          }
+        }));
+
+    await("the job is done", () -> driver.job(id).status() == JobStatus.DONE);
+
+    assertThat(driver.job(id).attempts()).isEqualTo(2);
+    assertThat(driver.completions).hasSize(2).first().isInstanceOf(Completion.Retry.class);
+    assertThat(((Completion.Retry) driver.completions.get(0)).error()).contains("an assertion inside the handler");
+  }
+
+  /** A payload whose decoding throws an Error (not an exception) the first time. */
+  @JsonDeserialize(using = ExplodingOnce.Deserializer.class)
+  record ExplodingOnce(int n) {
+    static final AtomicInteger DECODED = new AtomicInteger();
+
+    static final class Deserializer extends JsonDeserializer<ExplodingOnce> {
+      @Override
+      public ExplodingOnce deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        p.skipChildren();
+        if (DECODED.incrementAndGet() == 1) {
+          throw new NoClassDefFoundError("a class that failed to load while decoding");
+        }
+        return new ExplodingOnce(7);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("an Error while decoding the payload is a failed attempt, not a stuck job: it is retried")
+  void anErrorWhileDecodingIsRetried() throws Exception {
+    JobId id = driver.add("a", "explode", "{\"n\":7}", 25);
+    start(harbor.newWorker().queues("a").concurrency(1).pollInterval(Duration.ofMillis(10))
+        .backoff(Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(2)))
+        .handle("explode", ExplodingOnce.class, job -> assertThat(job.payload().n()).isEqualTo(7)));
+
+    await("the job is done", () -> driver.job(id).status() == JobStatus.DONE);
+
+    assertThat(driver.job(id).attempts()).isEqualTo(2);
+    assertThat(driver.completions).first().isInstanceOf(Completion.Retry.class);
+  }
+
+  @Test
+  @DisplayName("after a VirtualMachineError the worker stops heartbeating the job and reports nothing, so its lease "
+      + "expires; other jobs keep running")
+  void aVirtualMachineErrorLetsTheLeaseExpire() throws Exception {
+    JobId doomed = driver.add("a", "overflow", "{\"n\":1}", 25);
+    Map<JobId, Boolean> ran = new ConcurrentHashMap<>();
+    start(harbor.newWorker().queues("a").concurrency(2).pollInterval(Duration.ofMillis(10))
+        .leaseDuration(Duration.ofMillis(600)).heartbeatInterval(Duration.ofMillis(20))
+        .handle("overflow", Work.class, job -> {
+          ran.put(job.id(), true);
+          throw new StackOverflowError("simulated");
+        })
+        .handle("work", Work.class, job -> ran.put(job.id(), true)));
+    await("the doomed job ran", () -> ran.containsKey(doomed));
+    Thread.sleep(100);
+    int heartbeatsAfterTheError = driver.heartbeats.getOrDefault(doomed, new AtomicInteger()).get();
+
+    Thread.sleep(300);
+    JobId next = addJobs("a", 1).get(0);
+    await("a later job runs", () -> driver.job(next).status() == JobStatus.DONE);
+
+    assertThat(driver.heartbeats.getOrDefault(doomed, new AtomicInteger()).get())
+        .as("heartbeats of the doomed job after its error").isEqualTo(heartbeatsAfterTheError);
+    assertThat(driver.completions).extracting(Completion::id).doesNotContain(doomed);
+    assertThat(driver.job(doomed).status()).isEqualTo(JobStatus.INFLIGHT);
+  }
+}
