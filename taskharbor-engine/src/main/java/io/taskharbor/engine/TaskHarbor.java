@@ -110,6 +110,21 @@ public final class TaskHarbor implements AutoCloseable {
     return driver.enqueue(jobs, now());
   }
 
+  /**
+   * Returns the driver-level job that {@link #enqueue} would store for this request, without storing it: the payload
+   * encoded with this client's mapper, the job type's defaults applied, and a new id unless the request names one.
+   * For a driver's own calls, such as enqueueing inside the application's transaction with the PostgreSQL driver:
+   *
+   * <pre>{@code
+   * postgres.enqueue(connection, List.of(harbor.newJob(request)), harbor.clock().instant());
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the payload cannot be written as JSON
+   */
+  public NewJob newJob(JobRequest request) {
+    return toNewJob(Objects.requireNonNull(request, "request must not be null"));
+  }
+
   private NewJob toNewJob(JobRequest request) {
     JobTypeOptions defaults = jobTypes.getOrDefault(request.type(), JobTypeOptions.defaults());
     int maxAttempts = request.maxAttempts() != null

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskharbor.api.AmbiguousDriverException;
 import io.taskharbor.api.DriverNotFoundException;
+import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobRequest;
 import io.taskharbor.api.Limits;
+import io.taskharbor.spi.NewJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -86,6 +88,26 @@ class TaskHarborArgumentsTest {
     assertThat(driver.enqueued).extracting(j -> j.timeout())
         .containsExactly(Duration.ofMinutes(2), Duration.ofSeconds(5), null);
     assertThat(driver.enqueued.get(0).payload()).isEqualTo("{\"n\":1}");
+  }
+
+  @Test
+  @DisplayName("newJob makes the job enqueue would store, with the type's defaults and the encoded payload, and "
+      + "stores nothing")
+  void newJobAppliesTheSameDefaultsAsEnqueueWithoutStoring() {
+    TaskHarbor withDefaults = TaskHarbor.builder().driver(driver)
+        .jobType("report.build", JobTypeOptions.defaults().withMaxAttempts(3).withTimeout(Duration.ofMinutes(2)))
+        .build();
+    JobId id = JobId.newId();
+
+    NewJob job = withDefaults.newJob(JobRequest.builder("report.build", new Ok(5)).id(id).queue("reports")
+        .priority(4).idempotencyKey("r-5").build());
+
+    assertThat(job).isEqualTo(new NewJob(id, "reports", "report.build", "{\"n\":5}", 4, null, "r-5", 3,
+        Duration.ofMinutes(2)));
+    assertThat(withDefaults.newJob(JobRequest.builder("other", new Ok(6)).build()).id()).isNotNull();
+    assertThatThrownBy(() -> withDefaults.newJob(JobRequest.builder("bad", new Unwritable()).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("payload");
+    assertThat(driver.calls).hasValue(0);
   }
 
   @Test
