@@ -290,9 +290,9 @@ class BadInputReachingTheDatabaseTest {
             new Completion.Fail(t.leased.id(), t.leased.token(), "reason", "trace\u0000"))),
         badCall("the JSON escape \\u0000 in an ack result", t -> t.complete(
             new Completion.Ack(t.leased.id(), t.leased.token(), "\"\\u0000\""))),
-        badCall("NUL in findByIdempotencyKey's key", t -> t.driver.findByIdempotencyKey(QUEUE, "order\u00001")),
-        badCall("NUL in reserve's queue", t -> t.driver.reserve("bad\u0000input", 1, NOW, LEASE)),
-        badCall("NUL in a list's type filter", t -> t.driver.list(JobQuery.builder().type("w\u0000rk").build())),
+        badCall("NUL in findByIdempotencyKey's key", t -> driver.findByIdempotencyKey(QUEUE, "order\u00001")),
+        badCall("NUL in reserve's queue", t -> driver.reserve("bad\u0000input", 1, NOW, LEASE)),
+        badCall("NUL in a list's type filter", t -> driver.list(JobQuery.builder().type("w\u0000rk").build())),
         // Lone surrogates have no UTF-8 form.
         badCall("a lone high surrogate in the type", t -> t.enqueue(NewJob.of(t.attempted, QUEUE, "work\uD800", "{}"))),
         badCall("a lone low surrogate in the type", t -> t.enqueue(NewJob.of(t.attempted, QUEUE, "\uDC00work", "{}"))),
@@ -312,7 +312,7 @@ class BadInputReachingTheDatabaseTest {
         badCall("a lone surrogate escape in an ack result", t -> t.complete(
             new Completion.Ack(t.leased.id(), t.leased.token(), "{\"r\":\"\\uDBFF\"}"))),
         badCall("a lone surrogate in findByIdempotencyKey's key",
-            t -> t.driver.findByIdempotencyKey(QUEUE, "order-\uDC00")));
+            t -> driver.findByIdempotencyKey(QUEUE, "order-\uDC00")));
   }
 
   private void enqueue(NewJob job) {

@@ -117,7 +117,8 @@ class ListenerReconnectTest {
   @DisplayName("after its backend is terminated, the listener reconnects on a new backend and wake-ups arrive again")
   void theListenerReconnectsAfterItsBackendIsTerminated() throws Exception {
     LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
-    try (Driver.Subscription subscription = driver.subscribe(heard::add)) {
+    Driver.Subscription subscription = driver.subscribe(heard::add);
+    try {
       int first = driver.listenerBackendPid();
       assertThat(first).as("subscribe returns with the listener in place").isPositive();
       enqueueDueJob();
@@ -131,13 +132,16 @@ class ListenerReconnectTest {
       enqueueDueJob();
       assertHeard(heard, "after the listener reconnected");
       assertThat(driver.listenerBackendPid()).isEqualTo(second);
+    } finally {
+      subscription.close();
     }
   }
 
   @Test
   void theListenerSurvivesBeingTerminatedThreeTimesInARow() throws Exception {
     LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
-    try (Driver.Subscription subscription = driver.subscribe(heard::add)) {
+    Driver.Subscription subscription = driver.subscribe(heard::add);
+    try {
       int pid = driver.listenerBackendPid();
       for (int round = 1; round <= 3; round++) {
         terminate(pid);
@@ -145,6 +149,8 @@ class ListenerReconnectTest {
       }
       enqueueDueJob();
       assertHeard(heard, "after three reconnects");
+    } finally {
+      subscription.close();
     }
   }
 
