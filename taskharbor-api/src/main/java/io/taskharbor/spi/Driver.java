@@ -80,8 +80,10 @@ public interface Driver extends AutoCloseable {
    * Extends a held lease to {@code now + lease}, never earlier than its current expiry, keeping the token.
    *
    * @return the new expiry
-   * @throws JobNotFoundException, JobNotInflightException, LeaseExpiredException, LeaseMismatchException per the
-   *     validation order
+   * @throws JobNotFoundException if no job has this id
+   * @throws JobNotInflightException if the job is not INFLIGHT
+   * @throws LeaseExpiredException if the lease is no longer valid at {@code now} (checked before the token)
+   * @throws LeaseMismatchException if the job is leased under another token
    */
   Instant extendLease(JobId id, LeaseToken token, Instant now, Duration lease);
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -19,27 +20,46 @@ class ValidationTest {
     return JobRequest.builder("email.send", new Payload(1));
   }
 
+  /** Asserts that {@code call} is refused with an IllegalArgumentException whose message names {@code field}. */
+  private static void refused(ThrowingCallable call, String field) {
+    assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(field);
+  }
+
   @Test
   @DisplayName("JobRequest: queue, type, run time, key, max attempts, timeout and payload are checked")
   void jobRequest() {
-    assertThatThrownBy(() -> request().queue("").build()).hasMessageContaining("queue");
-    assertThatThrownBy(() -> request().queue("has space").build()).hasMessageContaining("queue");
-    assertThatThrownBy(() -> request().queue("q".repeat(129)).build()).hasMessageContaining("queue");
-    assertThatThrownBy(() -> JobRequest.builder(" ", new Payload(1)).build()).hasMessageContaining("type");
-    assertThatThrownBy(() -> JobRequest.builder("t".repeat(256), new Payload(1)).build())
-        .hasMessageContaining("type");
-    assertThatThrownBy(() -> JobRequest.builder("t", null).build()).hasMessageContaining("payload");
-    assertThatThrownBy(() -> request().runAt(Instant.parse("1969-12-31T23:59:59Z")).build())
-        .hasMessageContaining("runAt");
-    assertThatThrownBy(() -> request().runAt(Instant.parse("+12000-01-01T00:00:00Z")).build())
-        .hasMessageContaining("runAt");
-    assertThatThrownBy(() -> request().idempotencyKey(" ").build()).hasMessageContaining("idempotencyKey");
-    assertThatThrownBy(() -> request().idempotencyKey("k".repeat(256)).build())
-        .hasMessageContaining("idempotencyKey");
-    assertThatThrownBy(() -> request().idempotencyKey("a\u0000b").build()).hasMessageContaining("idempotencyKey");
-    assertThatThrownBy(() -> request().maxAttempts(0).build()).hasMessageContaining("maxAttempts");
-    assertThatThrownBy(() -> request().timeout(Duration.ZERO).build()).hasMessageContaining("timeout");
-    assertThatThrownBy(() -> request().timeout(Duration.ofSeconds(-5)).build()).hasMessageContaining("timeout");
+    refused(() -> request().queue("").build(), "queue");
+    refused(() -> request().queue("has space").build(), "queue");
+    refused(() -> request().queue("q".repeat(129)).build(), "queue");
+    refused(() -> JobRequest.builder(" ", new Payload(1)).build(), "type");
+    refused(() -> JobRequest.builder("t".repeat(256), new Payload(1)).build(), "type");
+    assertThatThrownBy(() -> JobRequest.builder("t", null).build()).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("payload");
+    refused(() -> request().runAt(Instant.parse("1969-12-31T23:59:59Z")).build(), "runAt");
+    refused(() -> request().runAt(Instant.parse("+12000-01-01T00:00:00Z")).build(), "runAt");
+    refused(() -> request().idempotencyKey(" ").build(), "idempotencyKey");
+    refused(() -> request().idempotencyKey("k".repeat(256)).build(), "idempotencyKey");
+    refused(() -> request().idempotencyKey("a\u0000b").build(), "idempotencyKey");
+    refused(() -> request().maxAttempts(0).build(), "maxAttempts");
+    refused(() -> request().maxAttempts(-3).build(), "maxAttempts");
+    refused(() -> request().timeout(Duration.ZERO).build(), "timeout");
+    refused(() -> request().timeout(Duration.ofSeconds(-5)).build(), "timeout");
+  }
+
+  @Test
+  @DisplayName("NewJob: queue, type, run time, key, max attempts and timeout are checked as in JobRequest")
+  void newJobFields() {
+    JobId id = JobId.newId();
+    refused(() -> new NewJob(id, "no spaces", "t", "{}", 0, null, null, 25, null), "queue");
+    refused(() -> new NewJob(id, "q", "", "{}", 0, null, null, 25, null), "type");
+    refused(() -> new NewJob(id, "q", "t\u0000", "{}", 0, null, null, 25, null), "type");
+    refused(() -> new NewJob(id, "q", "t", "{}", 0, Instant.parse("+12000-01-01T00:00:00Z"), null, 25, null),
+        "runAt");
+    refused(() -> new NewJob(id, "q", "t", "{}", 0, null, "\uD800", 25, null), "idempotencyKey");
+    refused(() -> new NewJob(id, "q", "t", "{}", 0, null, null, 0, null), "maxAttempts");
+    refused(() -> new NewJob(id, "q", "t", "{}", 0, null, null, 25, Duration.ofMillis(-1)), "timeout");
+    assertThatThrownBy(() -> new NewJob(null, "q", "t", "{}", 0, null, null, 25, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("id");
   }
 
   @Test
@@ -58,19 +78,18 @@ class ValidationTest {
   @DisplayName("NewJob refuses a payload that is not JSON, and one jsonb cannot hold")
   void newJobPayload() {
     JobId id = JobId.newId();
-    assertThatThrownBy(() -> NewJob.of(id, "q", "t", "{not json")).hasMessageContaining("payload");
-    assertThatThrownBy(() -> NewJob.of(id, "q", "t", "{\"a\":\"\\u0000\"}")).hasMessageContaining("payload");
-    assertThatThrownBy(() -> NewJob.of(id, "q", "t", "{} {}")).hasMessageContaining("payload");
+    refused(() -> NewJob.of(id, "q", "t", "{not json"), "payload");
+    refused(() -> NewJob.of(id, "q", "t", "{\"a\":\"\\u0000\"}"), "payload");
+    refused(() -> NewJob.of(id, "q", "t", "{} {}"), "payload");
     assertThat(NewJob.of(id, "q", "t", " {\"a\": [1, 2.5e3, true, null]} ").payload()).contains("2.5e3");
   }
 
   @Test
   @DisplayName("JobQuery checks its limit and cursor")
   void jobQuery() {
-    assertThatThrownBy(() -> JobQuery.builder().limit(0).build()).hasMessageContaining("limit");
-    assertThatThrownBy(() -> JobQuery.builder().limit(Limits.MAX_PAGE_SIZE + 1).build())
-        .hasMessageContaining("limit");
-    assertThatThrownBy(() -> JobQuery.builder().cursor("not-a-cursor").build()).hasMessageContaining("cursor");
+    refused(() -> JobQuery.builder().limit(0).build(), "limit");
+    refused(() -> JobQuery.builder().limit(Limits.MAX_PAGE_SIZE + 1).build(), "limit");
+    refused(() -> JobQuery.builder().cursor("not-a-cursor").build(), "cursor");
   }
 
   @Test

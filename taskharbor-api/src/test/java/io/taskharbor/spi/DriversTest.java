@@ -28,7 +28,12 @@ class DriversTest {
     assertThatThrownBy(() -> Drivers.open("alpha://host/db"))
         .isInstanceOf(AmbiguousDriverException.class)
         .hasMessageContaining("alpha")
-        .hasMessageContaining("also-alpha");
+        .hasMessageContaining("also-alpha")
+        .hasMessageContaining("Remove one of these jars")
+        .satisfies(e -> assertThat(((AmbiguousDriverException) e).candidates())
+            .hasSize(2)
+            .allSatisfy(candidate -> assertThat(candidate).as("names where the provider came from")
+                .contains("test-classes")));
   }
 
   @Test

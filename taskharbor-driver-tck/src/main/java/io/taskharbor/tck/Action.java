@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * One step of a property-test sequence: a call to make on a driver, as plain data. Steps never hold driver values
  * (lease tokens, instants): they name them relatively ("the current token of the job reserved last", "now + 10s"),
  * and each side of a comparison resolves them against what it has seen so far, so the same step means the same thing
- * on two drivers whose tokens differ. {@link #toString()} is the step as a failure report prints it.
+ * on two drivers whose tokens differ. Each step's {@code toString()} is the step as a failure report prints it.
  */
 public sealed interface Action {
 

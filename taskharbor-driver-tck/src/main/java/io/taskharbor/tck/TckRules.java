@@ -1498,7 +1498,7 @@ public final class TckRules {
     /**
      * A scheduled job does not run before its run_at and runs once the clock reaches it.
      *
-     * <p>If this fails, check due iff run_at <= now in reserve.
+     * <p>If this fails, check due iff run_at &lt;= now in reserve.
      */
     void required_aScheduledJobRunsOnlyWhenDue() throws Exception;
 

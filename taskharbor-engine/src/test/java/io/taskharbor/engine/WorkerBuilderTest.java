@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,21 +32,35 @@ class WorkerBuilderTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("handler");
   }
 
+  /** Asserts that {@code call} is refused with an IllegalArgumentException whose message names {@code setting}. */
+  private static void refused(ThrowingCallable call, String setting) {
+    assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(setting);
+  }
+
   @Test
   @DisplayName("non-positive durations, bad concurrency and bad queues name the setting")
   void badSettings() {
-    assertThatThrownBy(() -> builder().leaseDuration(Duration.ZERO)).hasMessageContaining("leaseDuration");
-    assertThatThrownBy(() -> builder().leaseDuration(Duration.ofSeconds(-1))).hasMessageContaining("leaseDuration");
-    assertThatThrownBy(() -> builder().heartbeatInterval(Duration.ZERO)).hasMessageContaining("heartbeatInterval");
-    assertThatThrownBy(() -> builder().pollInterval(Duration.ZERO)).hasMessageContaining("pollInterval");
-    assertThatThrownBy(() -> builder().shutdownTimeout(Duration.ZERO)).hasMessageContaining("shutdownTimeout");
-    assertThatThrownBy(() -> builder().concurrency(0)).hasMessageContaining("concurrency");
-    assertThatThrownBy(() -> builder().completionBatchSize(0)).hasMessageContaining("completionBatchSize");
-    assertThatThrownBy(() -> builder().queues()).hasMessageContaining("queues");
-    assertThatThrownBy(() -> builder().queues("ok", "not ok")).hasMessageContaining("queue");
-    assertThatThrownBy(() -> builder().queues("a", "a")).hasMessageContaining("twice");
-    assertThatThrownBy(() -> builder().handle(" ", Payload.class, job -> { })).hasMessageContaining("type");
-    assertThatThrownBy(() -> builder().backoff(null)).hasMessageContaining("backoff");
+    refused(() -> builder().leaseDuration(Duration.ZERO), "leaseDuration");
+    refused(() -> builder().leaseDuration(Duration.ofSeconds(-1)), "leaseDuration");
+    refused(() -> builder().heartbeatInterval(Duration.ZERO), "heartbeatInterval");
+    refused(() -> builder().pollInterval(Duration.ZERO), "pollInterval");
+    refused(() -> builder().shutdownTimeout(Duration.ZERO), "shutdownTimeout");
+    refused(() -> builder().fetchCooldown(Duration.ofMillis(-1)), "fetchCooldown");
+    refused(() -> builder().concurrency(0), "concurrency");
+    refused(() -> builder().concurrency(10_001), "concurrency");
+    refused(() -> builder().completionBatchSize(0), "completionBatchSize");
+    refused(() -> builder().fetchParallelism(0), "fetchParallelism");
+    refused(() -> builder().fetchParallelism(65), "fetchParallelism");
+    refused(() -> builder().concurrency(2).fetchParallelism(3).build(), "fetchParallelism");
+    refused(() -> builder().queues(), "queues");
+    refused(() -> builder().queues("ok", "not ok"), "queue");
+    refused(() -> builder().queues("a", "a"), "twice");
+    refused(() -> builder().handle(" ", Payload.class, job -> { }), "type");
+    assertThatThrownBy(() -> builder().backoff(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("backoff");
+    assertThatThrownBy(() -> builder().handle("u", null, job -> { })).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("payloadType");
+    refused(() -> TaskHarbor.builder().jobType(" ", JobTypeOptions.defaults()), "type");
   }
 
   @Test
