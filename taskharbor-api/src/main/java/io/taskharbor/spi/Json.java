@@ -6,7 +6,8 @@ import java.util.Objects;
  * A strict, allocation-free JSON syntax check (RFC 8259) that every driver applies to payloads and results, so that
  * all drivers accept and refuse the same documents. Beyond the RFC it refuses what some storage cannot hold: the
  * escape {@code \u0000}, unpaired surrogate escapes, raw NUL or unpaired surrogate characters, exponents beyond
- * &plusmn;1000 and nesting deeper than {@value #MAX_DEPTH}.
+ * &plusmn;1000, numbers with more than 16,383 digits after the point or 131,072 before it once the exponent is
+ * applied (PostgreSQL's {@code numeric}, hence {@code jsonb}), and nesting deeper than {@value #MAX_DEPTH}.
  */
 public final class Json {
 
@@ -224,39 +225,74 @@ public final class Json {
     i += word.length();
   }
 
+  /** The most digits after the decimal point that PostgreSQL's numeric (hence jsonb) holds, once scaled. */
+  static final int MAX_SCALE = 16_383;
+
+  /** The most digits before the decimal point that PostgreSQL's numeric holds, once scaled. */
+  static final int MAX_INTEGER_DIGITS = 131_072;
+
   private void number() {
+    int start = i;
     if (peek() == '-') {
       i++;
     }
     char c = peek();
+    int integerDigits;
     if (c == '0') {
       i++;
+      integerDigits = 0;
     } else if (c >= '1' && c <= '9') {
+      int from = i;
       digits();
+      integerDigits = i - from;
     } else {
       throw error("expected a digit");
     }
+    int fractionDigits = 0;
+    int leadingFractionZeros = 0;
     if (i < s.length() && s.charAt(i) == '.') {
       i++;
       if (i >= s.length() || !isDigit(s.charAt(i))) {
         throw error("expected a digit after '.'");
       }
+      int from = i;
+      while (i < s.length() && s.charAt(i) == '0') {
+        i++;
+      }
+      leadingFractionZeros = i - from;
       digits();
+      fractionDigits = i - from;
     }
+    int exponent = 0;
     if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
       i++;
+      boolean negative = false;
       if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+        negative = s.charAt(i) == '-';
         i++;
       }
       if (i >= s.length() || !isDigit(s.charAt(i))) {
         throw error("expected a digit in the exponent");
       }
-      int start = i;
+      int from = i;
       digits();
-      String exp = s.substring(start, i).replaceFirst("^0+(?=.)", "");
+      String exp = s.substring(from, i).replaceFirst("^0+(?=.)", "");
       if (exp.length() > 4 || Integer.parseInt(exp) > 1000) {
         throw error("an exponent beyond 1000");
       }
+      exponent = negative ? -Integer.parseInt(exp) : Integer.parseInt(exp);
+    }
+    // PostgreSQL's numeric limits, as numeric_in applies them: the scale (digits after the point, as written, less
+    // the exponent) and the position of the first significant digit (as written, plus the exponent).
+    boolean zero = integerDigits == 0 && leadingFractionZeros == fractionDigits;
+    long scale = Math.max(0, (long) fractionDigits - exponent);
+    long integerPart = zero ? 0 : integerDigits > 0 ? integerDigits + (long) exponent
+        : exponent - leadingFractionZeros;
+    if (scale > MAX_SCALE || integerPart > MAX_INTEGER_DIGITS) {
+      throw new IllegalArgumentException(field + " holds a number at offset " + start + " with " + (scale > MAX_SCALE
+          ? scale + " digits after the point; at most " + MAX_SCALE
+          : integerPart + " digits before the point; at most " + MAX_INTEGER_DIGITS)
+          + " fit every driver: pass such a number as a string");
     }
   }
 

@@ -85,6 +85,34 @@ class ValidationTest {
   }
 
   @Test
+  @DisplayName("NewJob refuses numbers PostgreSQL's numeric cannot hold, at the exact limits, exponent applied")
+  void newJobNumbersAtTheNumericLimits() {
+    JobId id = JobId.newId();
+    List<String> accepted = List.of(
+        "[1" + "0".repeat(131_071) + "]",
+        "[0." + "1".repeat(16_383) + "]",
+        "[0." + "1".repeat(15_383) + "e-1000]",
+        "[1" + "0".repeat(130_071) + "e1000]",
+        "[-0." + "0".repeat(16_382) + "1e1000]",
+        "[0." + "0".repeat(17_383) + "e+1000]",
+        "[1.5" + "0".repeat(16_382) + "e2]");
+    for (String json : accepted) {
+      assertThat(NewJob.of(id, "q", "t", json).payload()).isEqualTo(json);
+    }
+    List<String> refused = List.of(
+        "[1" + "0".repeat(131_072) + "]",
+        "[0." + "1".repeat(16_384) + "]",
+        "[0." + "1".repeat(15_384) + "e-1000]",
+        "[1" + "0".repeat(130_072) + "e1000]",
+        "[0." + "0".repeat(17_384) + "e+1000]",
+        "{\"n\":0." + "0".repeat(16_000) + "1e-1000}");
+    for (String json : refused) {
+      assertThatThrownBy(() -> NewJob.of(id, "q", "t", json)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("payload").hasMessageContaining("digits");
+    }
+  }
+
+  @Test
   @DisplayName("JobQuery checks its limit and cursor")
   void jobQuery() {
     refused(() -> JobQuery.builder().limit(0).build(), "limit");

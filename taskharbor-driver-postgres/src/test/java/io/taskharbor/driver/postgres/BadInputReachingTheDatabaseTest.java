@@ -39,7 +39,6 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -416,9 +415,6 @@ class BadInputReachingTheDatabaseTest {
    * be stored or refused as bad input (IllegalArgumentException, nothing stored), never fail as a database error:
    * {@link Json} promises that every driver accepts and refuses the same documents.
    */
-  @Disabled("known bug, found by this test: io.taskharbor.spi.Json accepts these numbers, jsonb refuses them with "
-      + "SQLState 22003 (value overflows numeric format), so the call fails as a DriverException; enable once Json "
-      + "refuses numbers beyond PostgreSQL numeric's 131072 integer / 16383 fraction digits")
   @ParameterizedTest(name = "{0}")
   @MethodSource("numbersBeyondPostgresNumeric")
   @DisplayName("a JSON number beyond PostgreSQL's numeric range is stored or refused as bad input, never a database error")
@@ -441,9 +437,6 @@ class BadInputReachingTheDatabaseTest {
    * The same numbers in an ack result: the ack must be stored or refused on its own (an outcome, or an
    * IllegalArgumentException before any statement), and must not sink the good ack beside it in a database error.
    */
-  @Disabled("known bug, found by this test: io.taskharbor.spi.Json accepts these numbers, jsonb refuses them with "
-      + "SQLState 22003 (value overflows numeric format), so the call fails as a DriverException; enable once Json "
-      + "refuses numbers beyond PostgreSQL numeric's 131072 integer / 16383 fraction digits")
   @ParameterizedTest(name = "{0}")
   @MethodSource("numbersBeyondPostgresNumeric")
   @DisplayName("an ack result with a number beyond PostgreSQL's numeric range is not a database error for its batch")
@@ -452,11 +445,12 @@ class BadInputReachingTheDatabaseTest {
       JobId other = JobId.newId();
       roomy.enqueue(List.of(NewJob.of(other, QUEUE, "work", "{}")), NOW);
       LeasedJob second = roomy.reserve(QUEUE, 1, NOW, LEASE).get(0);
-      List<Completion> acks = List.of(new Completion.Ack(second.id(), second.token(), "{}"),
-          new Completion.Ack(leased.id(), leased.token(), result));
       Snapshot before = snapshot();
 
-      Throwable thrown = catchThrowable(() -> roomy.complete(acks, NOW));
+      // Completion.Ack validates its result, so the refusal may come before the driver is even called.
+      Throwable thrown = catchThrowable(() -> roomy.complete(List.of(
+          new Completion.Ack(second.id(), second.token(), "{}"),
+          new Completion.Ack(leased.id(), leased.token(), result)), NOW));
 
       if (thrown == null) {
         assertThat(roomy.get(second.id()).orElseThrow().status()).isEqualTo(JobStatus.DONE);
