@@ -1,5 +1,6 @@
 package io.taskharbor.engine;
 
+import io.taskharbor.api.DriverException;
 import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStateException;
 import io.taskharbor.api.Limits;
@@ -97,8 +98,12 @@ final class WorkerRuntime {
   private final LongAdder completionErrors = new LongAdder();
   private final LongAdder reserveErrors = new LongAdder();
 
-  /** An outcome waiting for the completer. */
-  private record Pending(RunningJob job, Completion completion) {}
+  /** An outcome waiting for the completer; {@code fallback} marks the plain outcome sent after a refused one. */
+  private record Pending(RunningJob job, Completion completion, boolean fallback) {
+    Pending(RunningJob job, Completion completion) {
+      this(job, completion, false);
+    }
+  }
 
   WorkerRuntime(TaskHarbor harbor, WorkerSettings settings, Map<String, Registration<?>> handlers) {
     this.harbor = harbor;
@@ -583,6 +588,10 @@ final class WorkerRuntime {
         outcomes = driver.complete(completions, harbor.now());
       } catch (RuntimeException e) {
         completionErrors.increment();
+        if (!(e instanceof DriverException d && d.isTransient())) {
+          sendRefused(batch, e);
+          return;
+        }
         if (!completing && errors >= 3) {
           log.error("{}: could not send {} outcome(s) while stopping ({}); those jobs run again once their leases "
               + "expire", name, batch.size(), e.toString());
@@ -607,6 +616,46 @@ final class WorkerRuntime {
       }
       finish(p.job());
     }
+  }
+
+  /**
+   * The driver refused a batch outright (not a transient failure, so sending it again would fail again, and would
+   * hold up every later outcome). Sends the items one at a time to find the culprit; an item refused on its own is
+   * replaced by a plain outcome that any driver can store (the job then shows why in its record); if even that is
+   * refused, the job is let go: its lease expires and it runs again.
+   */
+  private void sendRefused(List<Pending> batch, RuntimeException e) {
+    if (batch.size() > 1) {
+      log.warn("{}: the driver refused a batch of {} outcomes ({}); sending them one at a time", name, batch.size(),
+          e.toString());
+      for (Pending p : batch) {
+        send(List.of(p));
+      }
+      return;
+    }
+    Pending p = batch.get(0);
+    RunningJob job = p.job();
+    if (p.fallback()) {
+      log.error("{}: the driver refused even a plain outcome for job {} ({}); letting its lease expire, so it will "
+          + "run again", name, job.id(), e.toString());
+      finish(job);
+      return;
+    }
+    String why = ErrorText.clean(ErrorText.summary(e));
+    Completion fallback;
+    if (p.completion() instanceof Completion.Retry retry) {
+      fallback = new Completion.Retry(job.id(), job.token, retry.runAt(), "the error of this attempt could not be "
+          + "stored (" + why + ")");
+    } else if (p.completion() instanceof Completion.Release release) {
+      fallback = release;
+    } else {
+      String what = p.completion() instanceof Completion.Ack ? "the handler succeeded, but its result could not be "
+          + "stored" : "the failure could not be stored as reported";
+      fallback = new Completion.Fail(job.id(), job.token, ErrorText.clean(what + ": " + why), null);
+    }
+    log.error("{}: the driver refused the outcome of job {} ({}); sending a plain {} instead", name, job.id(),
+        e.toString(), fallback.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+    send(List.of(new Pending(job, fallback, true)));
   }
 
   private void count(Completion completion) {

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A small in-memory driver for the engine's own tests of the worker's mechanics (the TCK's worker group proves the
@@ -45,11 +46,14 @@ final class FakeDriver implements Driver {
   final List<Integer> completionBatches = Collections.synchronizedList(new ArrayList<>());
   final List<Completion> completions = Collections.synchronizedList(new ArrayList<>());
   final Map<JobId, AtomicInteger> heartbeats = new ConcurrentHashMap<>();
+  final Map<JobId, String> dlqReasons = new ConcurrentHashMap<>();
   private final AtomicInteger reservesInFlight = new AtomicInteger();
   final AtomicInteger maxReservesInFlight = new AtomicInteger();
   private int requestedInFlight;
   private int handedOut;
   volatile Duration reserveDelay = Duration.ZERO;
+  /** A batch holding a completion this matches is refused outright, as a driver refuses bad input. */
+  volatile Predicate<Completion> refuse = c -> false;
 
   @Override
   public String name() {
@@ -146,6 +150,11 @@ final class FakeDriver implements Driver {
 
   @Override
   public synchronized List<Outcome> complete(List<Completion> batch, Instant now) {
+    for (Completion c : batch) {
+      if (refuse.test(c)) {
+        throw new IllegalArgumentException("the fake driver refuses this batch: it holds " + c);
+      }
+    }
     completionBatches.add(batch.size());
     completions.addAll(batch);
     List<Outcome> outcomes = new ArrayList<>();
@@ -164,7 +173,9 @@ final class FakeDriver implements Driver {
       } else if (c instanceof Completion.Release release) {
         r = with(j, JobStatus.READY, j.attempts() - 1, null, null, release.runAt(), j.lastError(), now);
       } else {
-        r = with(j, JobStatus.DLQ, j.attempts(), null, null, j.runAt(), ((Completion.Fail) c).error(), now);
+        Completion.Fail fail = (Completion.Fail) c;
+        r = with(j, JobStatus.DLQ, j.attempts(), null, null, j.runAt(), fail.error(), now);
+        dlqReasons.put(c.id(), fail.reason());
       }
       jobs.put(r.id(), r);
       outcomes.add(Outcome.ok(c.id()));

@@ -253,4 +253,44 @@ class WorkerMechanicsTest {
     assertThat(driver.completions).extracting(Completion::id).doesNotContain(doomed);
     assertThat(driver.job(doomed).status()).isEqualTo(JobStatus.INFLIGHT);
   }
+
+  @Test
+  @DisplayName("an outcome the driver refuses outright does not hold up the others: its batch is resent item by "
+      + "item, and the refused ack becomes a DLQ entry saying why")
+  void aRefusedOutcomeIsIsolatedAndReplacedByAPlainFailure() throws Exception {
+    List<JobId> ids = addJobs("a", 20);
+    JobId poisoned = ids.get(7);
+    driver.refuse = c -> c instanceof Completion.Ack ack && ack.result() != null;
+    start(harbor.newWorker().queues("a").concurrency(4).handle("work", Work.class, job -> {
+      if (job.id().equals(poisoned)) {
+        job.setResult(Map.of("huge", "result"));
+      }
+    }));
+
+    await("19 jobs are done and one is in the DLQ",
+        () -> driver.count(JobStatus.DONE) == 19 && driver.count(JobStatus.DLQ) == 1);
+
+    assertThat(driver.job(poisoned).status()).isEqualTo(JobStatus.DLQ);
+    assertThat(driver.dlqReasons.get(poisoned)).contains("the handler succeeded, but its result could not be stored")
+        .contains("the fake driver refuses this batch");
+  }
+
+  @Test
+  @DisplayName("when the driver refuses even the plain fallback, the job is let go (no more heartbeats) and the "
+      + "others carry on")
+  void aJobWhoseEveryOutcomeIsRefusedIsLetGo() throws Exception {
+    List<JobId> ids = addJobs("a", 10);
+    JobId cursed = ids.get(3);
+    driver.refuse = c -> c.id().equals(cursed);
+    start(harbor.newWorker().queues("a").concurrency(2).leaseDuration(Duration.ofSeconds(3))
+        .heartbeatInterval(Duration.ofMillis(20)).handle("work", Work.class, job -> { }));
+
+    await("the 9 other jobs are done", () -> driver.count(JobStatus.DONE) == 9);
+    Thread.sleep(100);
+    int heartbeats = driver.heartbeats.getOrDefault(cursed, new AtomicInteger()).get();
+    Thread.sleep(200);
+
+    assertThat(driver.job(cursed).status()).isEqualTo(JobStatus.INFLIGHT);
+    assertThat(driver.heartbeats.getOrDefault(cursed, new AtomicInteger()).get()).isEqualTo(heartbeats);
+  }
 }
