@@ -237,19 +237,38 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
     JobId id = enqueue("stolen");
     assertThat(started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-    clock.advance(lease.multipliedBy(2));
-    List<LeasedJob> thief = secondClient().reserve(QUEUE, 1, clock.instant(), Duration.ofSeconds(60));
-    assertThat(thief).extracting(LeasedJob::id).containsExactly(id);
+    LeasedJob thief = steal(id, lease);
 
     assertThat(handlerDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(sawCancellation).isTrue();
-    await("the lost lease is counted", () -> w.metrics().lostLeases() == 1);
+    await("the lost lease is counted", () -> w.metrics().lostLeases() >= 1);
     Thread.sleep(50);
     JobRecord r = job(id);
     assertThat(r.status()).isEqualTo(JobStatus.INFLIGHT);
-    assertThat(r.leaseToken()).isEqualTo(thief.get(0).token());
-    assertThat(r.attempts()).isEqualTo(2);
+    assertThat(r.leaseToken()).isEqualTo(thief.token());
+    assertThat(r.attempts()).isGreaterThanOrEqualTo(2);
     assertThat(w.metrics().succeeded()).isZero();
+    assertThat(w.metrics().refusedCompletions()).as("no outcome was reported for a lost lease").isZero();
+  }
+
+  /**
+   * Moves the clock past the job's lease and reserves it on the second client, until that client holds it. Under
+   * load a reserve may come back empty: the worker's heartbeat may have the row locked for a moment (reserve skips
+   * locked rows), or the worker, its handler cancelled, may have reserved the job again; then the clock moves past
+   * that lease too.
+   */
+  private LeasedJob steal(JobId id, Duration lease) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      clock.advance(lease.multipliedBy(2));
+      List<LeasedJob> got = secondClient().reserve(QUEUE, 1, clock.instant(), Duration.ofSeconds(60));
+      if (!got.isEmpty()) {
+        assertThat(got).extracting(LeasedJob::id).containsExactly(id);
+        return got.get(0);
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("the second client could not reserve job " + id + " after its lease expired");
   }
 
   @Override
