@@ -32,45 +32,56 @@ final class JobRows {
 
   private JobRows() {}
 
-  /** Reads the current row as a job record. */
+  /**
+   * Reads the current row as a job record; its first columns must be {@link Statements#COLUMNS}, in that order. By
+   * position, not by name: pgjdbc lower-cases and hashes a label on every lookup, twenty per row.
+   */
   static JobRecord read(ResultSet rs) throws SQLException {
-    long timeout = rs.getLong("timeout_micros");
+    long timeout = rs.getLong(10);
     Duration timeoutDuration = rs.wasNull() ? null : Duration.of(timeout, ChronoUnit.MICROS);
-    UUID token = rs.getObject("lease_token", UUID.class);
+    UUID token = rs.getObject(12, UUID.class);
     return new JobRecord(
-        new JobId(rs.getObject("id", UUID.class)),
-        rs.getString("queue"),
-        rs.getString("type"),
-        rs.getString("payload"),
-        rs.getInt("priority"),
-        instant(rs, "run_at"),
-        rs.getString("idempotency_key"),
-        rs.getInt("attempts"),
-        rs.getInt("max_attempts"),
+        new JobId(rs.getObject(1, UUID.class)),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getInt(5),
+        instant(rs, 6),
+        rs.getString(7),
+        rs.getInt(8),
+        rs.getInt(9),
         timeoutDuration,
-        status(rs.getString("status")),
+        status(rs.getString(11)),
         token == null ? null : new LeaseToken(token),
-        instant(rs, "lease_expires_at"),
-        rs.getString("last_error"),
-        rs.getString("result"),
-        rs.getString("dlq_reason"),
-        instant(rs, "dlq_failed_at"),
-        requireInstant(rs, "created_at"),
-        requireInstant(rs, "updated_at"),
-        instant(rs, "finished_at"));
+        instant(rs, 13),
+        rs.getString(14),
+        rs.getString(15),
+        rs.getString(16),
+        instant(rs, 17),
+        requireInstant(rs, 18),
+        requireInstant(rs, 19),
+        instant(rs, 20));
   }
 
-  static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+  static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     return t == null ? null : t.toInstant();
   }
 
-  static Instant requireInstant(ResultSet rs, String column) throws SQLException {
+  static Instant requireInstant(ResultSet rs, int column) throws SQLException {
     Instant t = instant(rs, column);
     if (t == null) {
-      throw new SQLException("column " + column + " is unexpectedly null", "XX000");
+      throw new SQLException("column " + rs.getMetaData().getColumnName(column) + " is unexpectedly null", "XX000");
     }
     return t;
+  }
+
+  static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+    return instant(rs, rs.findColumn(column));
+  }
+
+  static Instant requireInstant(ResultSet rs, String column) throws SQLException {
+    return requireInstant(rs, rs.findColumn(column));
   }
 
   static JobStatus status(String stored) {

@@ -28,8 +28,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -288,7 +290,9 @@ final class JobStore {
           .instant("expires", now.plus(lease));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          reserved.add(new Reserved(JobRows.read(rs), JobRows.requireInstant(rs, "claimable_at")));
+          if (!rs.getBoolean("swept")) {
+            reserved.add(new Reserved(JobRows.read(rs), JobRows.requireInstant(rs, "claimable_at")));
+          }
         }
       }
     }
@@ -348,8 +352,31 @@ final class JobStore {
 
   private void completeRound(Connection c, List<Completion> all, List<Integer> round, Instant now, Outcome[] out)
       throws SQLException {
-    int n = round.size();
-    Integer[] ords = new Integer[n];
+    List<Integer> pending = round;
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      Set<UUID> applied = apply(c, all, pending, now);
+      List<Integer> rest = new ArrayList<>();
+      for (int index : pending) {
+        if (applied.contains(all.get(index).id().uuid())) {
+          out[index] = Outcome.ok(all.get(index).id());
+        } else {
+          rest.add(index);
+        }
+      }
+      if (rest.isEmpty()) {
+        return;
+      }
+      pending = classify(c, all, rest, now, out);
+      if (!pending.isEmpty() && attempt >= 3) {
+        throw new SQLException("the leases of " + pending.size() + " job(s) kept changing while completing them; "
+            + "complete them again", "40001");
+      }
+    }
+  }
+
+  /** Runs the completion statement for these items (distinct jobs); returns the ids it applied. */
+  private Set<UUID> apply(Connection c, List<Completion> all, List<Integer> items, Instant now) throws SQLException {
+    int n = items.size();
     UUID[] ids = new UUID[n];
     UUID[] tokens = new UUID[n];
     String[] kinds = new String[n];
@@ -358,8 +385,7 @@ final class JobStore {
     String[] errors = new String[n];
     String[] reasons = new String[n];
     for (int k = 0; k < n; k++) {
-      Completion completion = all.get(round.get(k));
-      ords[k] = k;
+      Completion completion = all.get(items.get(k));
       ids[k] = completion.id().uuid();
       tokens[k] = completion.token().uuid();
       kinds[k] = operation(completion);
@@ -376,9 +402,9 @@ final class JobStore {
       }
     }
     NamedSql s = sql.complete;
+    Set<UUID> applied = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
       JobRows.Params.of(ps, s)
-          .array("ords", c, "int4", ords)
           .array("ids", c, "uuid", ids)
           .array("tokens", c, "uuid", tokens)
           .array("kinds", c, "text", kinds)
@@ -388,36 +414,73 @@ final class JobStore {
           .array("reasons", c, "text", reasons)
           .instant("now", now)
           .text("channel", channel);
-      int seen = 0;
-      long accepted = 0;
-      long applied = -1;
+      boolean summary = false;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          int k = rs.getInt("ord");
-          Completion completion = all.get(round.get(k));
-          JobId id = completion.id();
-          String verdict = rs.getString("verdict");
-          applied = rs.getLong("applied");
-          out[round.get(k)] = switch (verdict) {
-            case "apply", "no_op" -> Outcome.ok(id);
-            case "not_found" -> Outcome.refused(new JobNotFoundException(id));
-            case "not_inflight" -> Outcome.refused(
-                new JobNotInflightException(id, JobRows.status(rs.getString("status")), operation(completion)));
-            case "expired" -> Outcome.refused(
-                new LeaseExpiredException(id, JobRows.requireInstant(rs, "lease_expires_at"), now));
-            case "mismatch" -> Outcome.refused(new LeaseMismatchException(id));
-            default -> throw new SQLException("unknown completion verdict " + verdict, "XX000");
-          };
-          accepted += "apply".equals(verdict) ? 1 : 0;
-          seen++;
+          UUID id = rs.getObject("id", UUID.class);
+          if (id == null) {
+            summary = true;
+          } else {
+            applied.add(id);
+          }
         }
       }
-      if (seen != n || (seen > 0 && applied != accepted)) {
-        throw new SQLException("completion round returned " + seen + " verdicts for " + n + " items and applied "
-            + applied + " of " + accepted + " accepted ones", "XX000");
+      if (!summary) {
+        throw new SQLException("the completion statement returned no summary row", "XX000");
       }
     }
+    return applied;
   }
+
+  /**
+   * Gives each item the completion statement did not apply its outcome, in the validation order (terminal no-op,
+   * not found, not inflight, expired, mismatch), from the jobs' current state. Returns the items that would now apply
+   * (their lease was extended meanwhile): they go to another round.
+   */
+  private List<Integer> classify(Connection c, List<Completion> all, List<Integer> items, Instant now,
+      Outcome[] out) throws SQLException {
+    UUID[] ids = new UUID[items.size()];
+    for (int k = 0; k < ids.length; k++) {
+      ids[k] = all.get(items.get(k)).id().uuid();
+    }
+    Map<UUID, LeaseState> states = new HashMap<>();
+    NamedSql s = sql.leaseStates;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).array("ids", c, "uuid", ids);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          states.put(rs.getObject("id", UUID.class), new LeaseState(JobRows.status(rs.getString("status")),
+              rs.getObject("lease_token", UUID.class), JobRows.instant(rs, "lease_expires_at")));
+        }
+      }
+    }
+    List<Integer> again = new ArrayList<>();
+    for (int index : items) {
+      Completion completion = all.get(index);
+      JobId id = completion.id();
+      LeaseState state = states.get(id.uuid());
+      boolean terminalNoOp = state != null
+          && (completion instanceof Completion.Ack && state.status() == JobStatus.DONE
+              || completion instanceof Completion.Fail
+                  && (state.status() == JobStatus.DONE || state.status() == JobStatus.DLQ));
+      if (state == null) {
+        out[index] = Outcome.refused(new JobNotFoundException(id));
+      } else if (terminalNoOp) {
+        out[index] = Outcome.ok(id);
+      } else if (state.status() != JobStatus.INFLIGHT) {
+        out[index] = Outcome.refused(new JobNotInflightException(id, state.status(), operation(completion)));
+      } else if (!Objects.requireNonNull(state.expiresAt()).isAfter(now)) {
+        out[index] = Outcome.refused(new LeaseExpiredException(id, state.expiresAt(), now));
+      } else if (!completion.token().uuid().equals(state.token())) {
+        out[index] = Outcome.refused(new LeaseMismatchException(id));
+      } else {
+        again.add(index);
+      }
+    }
+    return again;
+  }
+
+  private record LeaseState(JobStatus status, @Nullable UUID token, @Nullable Instant expiresAt) {}
 
   /** The operation name a refusal reports, as the API spells it. */
   static String operation(Completion completion) {

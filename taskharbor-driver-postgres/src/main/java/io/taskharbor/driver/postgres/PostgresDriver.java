@@ -539,6 +539,9 @@ public final class PostgresDriver implements Driver {
       props.putIfAbsent(PGProperty.LOGIN_TIMEOUT.getName(), Integer.toString(seconds));
       props.putIfAbsent(PGProperty.APPLICATION_NAME.getName(), "taskharbor");
       props.putIfAbsent(PGProperty.TCP_KEEP_ALIVE.getName(), "true");
+      // The driver runs the same few statements for the life of a connection: prepare them on the server from the
+      // first execution, rather than parsing and planning each of them four times first (pgjdbc's default is 5).
+      props.putIfAbsent(PGProperty.PREPARE_THRESHOLD.getName(), "1");
 
       HikariConfig config = new HikariConfig();
       config.setPoolName("taskharbor-postgres-" + POOLS.incrementAndGet());

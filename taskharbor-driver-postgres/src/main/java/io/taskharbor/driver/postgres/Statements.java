@@ -30,8 +30,8 @@ final class Statements {
   /** The reason reserve writes when it moves an expired last attempt to the DLQ. */
   static final String LAST_ATTEMPT_EXPIRED = "lease expired on the last attempt";
 
-  /** The columns of a job record, as {@link JobRows} reads them. */
-  private static final String COLUMNS = "id, queue, type, payload::text AS payload, priority, run_at, idempotency_key, "
+  /** The columns of a job record, in the order {@link JobRows#read} reads them. */
+  static final String COLUMNS = "id, queue, type, payload::text AS payload, priority, run_at, idempotency_key, "
       + "attempts, max_attempts, timeout_micros, status, lease_token, lease_expires_at, last_error, result::text AS "
       + "result, dlq_reason, dlq_failed_at, created_at, updated_at, finished_at";
 
@@ -59,10 +59,14 @@ final class Statements {
   final NamedSql firstDuplicate;
 
   /**
-   * Reserve, in one statement: the DLQ sweep of expired last attempts of the queue, then up to {@code :max}
-   * claimable jobs in reserve order read from {@code th_jobs_reserve_idx} (no sort) and locked with {@code SKIP
-   * LOCKED}, so concurrent reservers pass each other instead of waiting, and leased. The sweep and the pick exclude
-   * each other's rows. {@code RETURNING} does not keep the pick's order: the caller sorts by the returned order key.
+   * Reserve, in one statement with one {@code UPDATE}: the expired last attempts of the queue ({@code expired}, to be
+   * moved to the DLQ) and up to {@code :max} claimable jobs in reserve order read from {@code th_jobs_reserve_idx}
+   * (no sort; {@code picked}), both locked with {@code SKIP LOCKED} so concurrent reservers pass each other instead of
+   * waiting; the two sets exclude each other. The {@code UPDATE} finds them again by {@code ctid} (a TID scan, no
+   * index descent): a row locked by this statement cannot get a newer version meanwhile, and the id is checked too. One {@code UPDATE} for both, rather than one each, because every
+   * {@code UPDATE} node opens all of the table's indexes when the statement starts, rows or not. Returns every row it
+   * changed, {@code swept} telling the two apart. {@code RETURNING} does not keep the pick's order: the caller sorts
+   * by the returned order key.
    */
   final NamedSql reserve;
 
@@ -70,11 +74,16 @@ final class Statements {
   final NamedSql extendLease;
 
   /**
-   * A round of completions (distinct jobs) in one statement: lock the rows in id order, compute each item's verdict
-   * in the validation order (terminal no-op, not found, not inflight, expired, mismatch), apply the accepted ones,
-   * wake the queues of jobs that became due, and return every item's verdict.
+   * A round of completions (distinct jobs) in one statement: one {@code UPDATE} applies every item whose lease is
+   * still its own (INFLIGHT, the same token, valid at {@code :now}), wakes the queues of jobs that became due, and
+   * returns the ids it applied (after a summary row). It takes no row lock of its own before updating: the update is
+   * the only write. The items it did not apply change nothing, so the caller classifies them afterwards, with {@link
+   * #leaseStates}, in the validation order; a refusal judged a moment later is as true as one judged at once.
    */
   final NamedSql complete;
+
+  /** The lease state of some jobs: to classify the completions that {@link #complete} did not apply. */
+  final NamedSql leaseStates;
 
   final NamedSql requeue;
   final NamedSql cancel;
@@ -169,36 +178,40 @@ final class Statements {
     reserve = NamedSql.of("""
         WITH commit_mode AS MATERIALIZED (%4$s),
         expired AS (
-          SELECT e.id
+          SELECT e.ctid, e.id, e.available_at
           FROM %1$s AS e
           WHERE e.queue = :queue::text AND e.status = 'inflight' AND e.attempts >= e.max_attempts
             AND e.available_at <= :now::timestamptz
           FOR UPDATE SKIP LOCKED
         ),
-        swept AS (
-          UPDATE %1$s AS j
-          SET status = 'dlq', dlq_reason = '%2$s', dlq_failed_at = :now::timestamptz,
-              finished_at = :now::timestamptz, lease_token = NULL, lease_expires_at = NULL, available_at = NULL,
-              updated_at = :now::timestamptz
-          WHERE j.id = ANY (ARRAY(SELECT x.id FROM expired x))
-          RETURNING j.id
-        ),
         picked AS (
-          SELECT c.id, c.available_at
+          SELECT c.ctid, c.id, c.available_at
           FROM %1$s AS c
           WHERE c.queue = :queue::text AND c.status IN ('ready', 'inflight') AND c.available_at <= :now::timestamptz
             AND (c.status = 'ready' OR c.attempts < c.max_attempts)
           ORDER BY c.priority DESC, c.available_at, c.id
           LIMIT :max::int
           FOR UPDATE SKIP LOCKED
+        ),
+        chosen AS (
+          SELECT x.ctid AS tid, x.id, x.available_at, true AS swept FROM expired x
+          UNION ALL
+          SELECT p.ctid, p.id, p.available_at, false FROM picked p
         )
         UPDATE %1$s AS j
-        SET status = 'inflight', lease_token = gen_random_uuid(), lease_expires_at = :expires::timestamptz,
-            available_at = :expires::timestamptz, attempts = j.attempts + 1, updated_at = :now::timestamptz
-        FROM picked p
-        WHERE j.id = ANY (ARRAY(SELECT q.id FROM picked q)) AND j.id = p.id
+        SET status = CASE WHEN c.swept THEN 'dlq' ELSE 'inflight' END,
+            lease_token = CASE WHEN c.swept THEN NULL ELSE gen_random_uuid() END,
+            lease_expires_at = CASE WHEN c.swept THEN NULL ELSE :expires::timestamptz END,
+            available_at = CASE WHEN c.swept THEN NULL ELSE :expires::timestamptz END,
+            attempts = CASE WHEN c.swept THEN j.attempts ELSE j.attempts + 1 END,
+            dlq_reason = CASE WHEN c.swept THEN '%2$s' END,
+            dlq_failed_at = CASE WHEN c.swept THEN :now::timestamptz END,
+            finished_at = CASE WHEN c.swept THEN :now::timestamptz END,
+            updated_at = :now::timestamptz
+        FROM chosen c
+        WHERE j.ctid = ANY (ARRAY(SELECT q.tid FROM chosen q)) AND j.ctid = c.tid AND j.id = c.id
           AND (SELECT m.mode FROM commit_mode m) IS NOT NULL
-        RETURNING %3$s, p.available_at AS claimable_at
+        RETURNING %3$s, c.available_at AS claimable_at, c.swept
         """.formatted(t, LAST_ATTEMPT_EXPIRED, columns("j"), LEASE_COMMIT_MODE));
 
     extendLease = NamedSql.of("""
@@ -222,57 +235,45 @@ final class Statements {
 
     complete = NamedSql.of("""
         WITH commit_mode AS MATERIALIZED (%2$s),
-        input AS (
-          SELECT * FROM unnest(:ords::int[], :ids::uuid[], :tokens::uuid[], :kinds::text[], :results::text[],
+        input AS MATERIALIZED (
+          SELECT * FROM unnest(:ids::uuid[], :tokens::uuid[], :kinds::text[], :results::text[],
                                :runAts::timestamptz[], :errors::text[], :reasons::text[])
-            AS t(ord, id, token, kind, result, run_at, error, reason)
-        ),
-        cur AS MATERIALIZED (
-          SELECT c.id, c.status, c.lease_token, c.lease_expires_at
-          FROM %1$s AS c
-          WHERE c.id IN (SELECT i.id FROM input i)
-          ORDER BY c.id
-          FOR UPDATE
-        ),
-        verdict AS MATERIALIZED (
-          SELECT i.*, c.status, c.lease_expires_at,
-                 CASE
-                   WHEN c.id IS NULL THEN 'not_found'
-                   WHEN i.kind = 'ack' AND c.status = 'done' THEN 'no_op'
-                   WHEN i.kind = 'fail' AND c.status IN ('done', 'dlq') THEN 'no_op'
-                   WHEN c.status <> 'inflight' THEN 'not_inflight'
-                   WHEN c.lease_expires_at <= :now::timestamptz THEN 'expired'
-                   WHEN c.lease_token <> i.token THEN 'mismatch'
-                   ELSE 'apply'
-                 END AS verdict
-          FROM input i LEFT JOIN cur c ON c.id = i.id
+            AS t(id, token, kind, result, run_at, error, reason)
         ),
         applied AS (
           UPDATE %1$s AS j
-          SET status = CASE v.kind WHEN 'ack' THEN 'done' WHEN 'fail' THEN 'dlq' ELSE 'ready' END,
-              result = CASE WHEN v.kind = 'ack' THEN v.result::jsonb ELSE j.result END,
-              run_at = CASE WHEN v.kind IN ('retry', 'release') THEN COALESCE(v.run_at, :now::timestamptz)
+          SET status = CASE i.kind WHEN 'ack' THEN 'done' WHEN 'fail' THEN 'dlq' ELSE 'ready' END,
+              result = CASE WHEN i.kind = 'ack' THEN i.result::jsonb ELSE j.result END,
+              run_at = CASE WHEN i.kind IN ('retry', 'release') THEN COALESCE(i.run_at, :now::timestamptz)
                             ELSE j.run_at END,
-              available_at = CASE WHEN v.kind IN ('retry', 'release') THEN COALESCE(v.run_at, :now::timestamptz)
+              available_at = CASE WHEN i.kind IN ('retry', 'release') THEN COALESCE(i.run_at, :now::timestamptz)
                              END,
-              last_error = CASE WHEN v.kind IN ('retry', 'fail') THEN v.error ELSE j.last_error END,
-              dlq_reason = CASE WHEN v.kind = 'fail' THEN v.reason END,
-              dlq_failed_at = CASE WHEN v.kind = 'fail' THEN :now::timestamptz END,
-              finished_at = CASE WHEN v.kind IN ('ack', 'fail') THEN :now::timestamptz END,
-              attempts = CASE WHEN v.kind = 'release' THEN j.attempts - 1 ELSE j.attempts END,
+              last_error = CASE WHEN i.kind IN ('retry', 'fail') THEN i.error ELSE j.last_error END,
+              dlq_reason = CASE WHEN i.kind = 'fail' THEN i.reason END,
+              dlq_failed_at = CASE WHEN i.kind = 'fail' THEN :now::timestamptz END,
+              finished_at = CASE WHEN i.kind IN ('ack', 'fail') THEN :now::timestamptz END,
+              attempts = CASE WHEN i.kind = 'release' THEN j.attempts - 1 ELSE j.attempts END,
               lease_token = NULL, lease_expires_at = NULL, updated_at = :now::timestamptz
-          FROM verdict v
-          WHERE j.id = v.id AND v.verdict = 'apply'
-          RETURNING j.queue, j.status, j.available_at
+          FROM input i
+          WHERE j.id = ANY (:ids::uuid[]) AND j.id = i.id
+            -- the lease check sits in a CASE so that the planner cannot use the status to read th_jobs_reserve_idx
+            -- (a bitmap of every live job of the table): the rows are found by id, in th_jobs_pkey, and only there
+            AND CASE WHEN j.status = 'inflight' THEN j.lease_token = i.token AND j.lease_expires_at > :now::timestamptz
+                     ELSE false END
+            AND (SELECT m.mode FROM commit_mode m) IS NOT NULL
+          RETURNING j.id, j.queue, j.status, j.available_at
         ),
         woken AS (
           SELECT count(pg_notify(:channel::text, w.queue)) AS n
           FROM (SELECT DISTINCT queue FROM applied WHERE status = 'ready' AND available_at <= :now::timestamptz) w
         )
-        SELECT v.ord, v.verdict, v.status, v.lease_expires_at, (SELECT count(*) FROM applied) AS applied
-        FROM verdict v CROSS JOIN woken CROSS JOIN commit_mode
-        ORDER BY v.ord
+        SELECT NULL::uuid AS id, (SELECT w.n FROM woken w) AS woken
+        UNION ALL
+        SELECT a.id, NULL FROM applied a
         """.formatted(t, LEASE_COMMIT_MODE));
+
+    leaseStates = NamedSql.of(
+        "SELECT id, status, lease_token, lease_expires_at FROM " + t + " WHERE id = ANY (:ids::uuid[])");
 
     requeue = NamedSql.of("""
         WITH cur AS MATERIALIZED (

@@ -53,6 +53,14 @@ class MigrationTest {
     return PostgresDriver.builder().dsn(TestDatabase.dsn(schema)).poolSize(2).minIdle(0).build();
   }
 
+  /** Migrates the driver's schema and stores one READY job in it; returns the job's id. */
+  private static JobId migrateAndEnqueueOne(PostgresDriver driver) {
+    driver.migrate();
+    JobId id = JobId.newId();
+    driver.enqueue(List.of(NewJob.of(id, "q", "t", "{}")), Instant.parse("2030-01-01T00:00:00Z"));
+    return id;
+  }
+
   /** Returns how many times the ledger records each changeset id, in ledger order. */
   private static Map<String, Integer> ledger(String schema) throws SQLException {
     Map<String, Integer> counts = new LinkedHashMap<>();
@@ -98,9 +106,7 @@ class MigrationTest {
   void migratingAgainChangesNothingAndKeepsTheJobs() throws SQLException {
     String schema = newSchema();
     try (PostgresDriver driver = driver(schema)) {
-      driver.migrate();
-      JobId id = JobId.newId();
-      driver.enqueue(List.of(NewJob.of(id, "q", "t", "{}")), Instant.parse("2030-01-01T00:00:00Z"));
+      JobId id = migrateAndEnqueueOne(driver);
 
       driver.migrate();
       driver.migrate();
@@ -206,6 +212,27 @@ class MigrationTest {
       driver.migrate();
       String after = driver.migrationSql();
       assertThat(after).doesNotContain("CREATE TABLE").doesNotContain("CREATE INDEX");
+    }
+  }
+
+  @Test
+  void theStateCheckRefusesHandWrittenUpdatesThatBreakTheLeaseOrDlqInvariants() throws SQLException {
+    String schema = newSchema();
+    try (PostgresDriver driver = driver(schema)) {
+      JobId id = migrateAndEnqueueOne(driver);
+      List<String> broken = List.of(
+          "UPDATE " + schema + ".th_jobs SET status = 'inflight'",
+          "UPDATE " + schema + ".th_jobs SET lease_expires_at = now()",
+          "UPDATE " + schema + ".th_jobs SET status = 'inflight', lease_expires_at = now()",
+          "UPDATE " + schema + ".th_jobs SET status = 'dlq', finished_at = now()");
+      try (Connection c = TestDatabase.connect()) {
+        for (String sql : broken) {
+          Throwable thrown = catchThrowable(() -> c.createStatement().executeUpdate(sql));
+          assertThat(thrown).as(sql).isInstanceOf(SQLException.class);
+          assertThat(((SQLException) thrown).getSQLState()).as(sql).isEqualTo("23514");
+        }
+      }
+      assertThat(driver.get(id).orElseThrow().status()).isEqualTo(io.taskharbor.api.JobStatus.READY);
     }
   }
 

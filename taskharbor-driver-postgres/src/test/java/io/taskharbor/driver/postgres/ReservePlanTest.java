@@ -128,6 +128,74 @@ class ReservePlanTest {
     assertThat(text).doesNotContain("Sort").doesNotContain("Seq Scan");
   }
 
+  /** The generic plan (what a prepared statement settles on) of {@code sql} with these literal arguments. */
+  private static String genericPlan(NamedSql sql, java.util.Map<String, String> literals) throws SQLException {
+    String[] args = new String[countParams(sql.jdbc())];
+    literals.forEach((name, literal) -> fill(args, sql, name, literal));
+    List<String> plan = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(); Statement st = c.createStatement()) {
+      st.execute("SET plan_cache_mode = force_generic_plan");
+      st.execute("PREPARE th_plan AS " + numbered(sql.jdbc()));
+      try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE th_plan(" + String.join(", ", args) + ")")) {
+        while (rs.next()) {
+          plan.add(rs.getString(1));
+        }
+      }
+      st.execute("DEALLOCATE th_plan");
+    }
+    return String.join("\n", plan);
+  }
+
+  @Test
+  void theCompleteStatementFindsItsRowsByIdOnlyWhateverTheBacklog() throws SQLException {
+    Statements statements = new Statements(schema);
+    String ids = "'{" + java.util.UUID.randomUUID() + "," + java.util.UUID.randomUUID() + "}'";
+    String plan = genericPlan(statements.complete, java.util.Map.of("ids", ids, "tokens", ids,
+        "kinds", "'{ack,ack}'", "results", "'{NULL,NULL}'", "runAts", "'{NULL,NULL}'", "errors", "'{NULL,NULL}'",
+        "reasons", "'{NULL,NULL}'", "now", "'" + NOW + "'", "channel", "'x'"));
+    System.out.println("EXPLAIN of the generic plan of complete:\n" + plan);
+
+    assertThat(plan).contains("th_jobs_pkey").doesNotContain("th_jobs_reserve_idx").doesNotContain("Seq Scan");
+  }
+
+  @Test
+  void theCompleteStatementFindsItsRowsByIdEvenOnATableNeverAnalyzed() throws SQLException {
+    // A table that was never analyzed (a fresh schema that filled up before autovacuum, if it runs at all, came by).
+    String stale = TestDatabase.createMigratedSchema();
+    try {
+      try (Connection c = TestDatabase.connect(); Statement st = c.createStatement()) {
+        String insert = "INSERT INTO " + stale + ".th_jobs (id, queue, type, payload, attempts, max_attempts, status, "
+            + "available_at, created_at, updated_at) SELECT gen_random_uuid(), 'bulk', 't', '{}', 0, 25, 'ready', "
+            + "now(), now(), now() FROM generate_series(1, %d)";
+        st.execute(insert.formatted(20_000));
+      }
+      Statements statements = new Statements(stale);
+      String ids = "'{" + java.util.UUID.randomUUID() + "}'";
+      String plan = genericPlan(statements.complete, java.util.Map.of("ids", ids, "tokens", ids, "kinds", "'{ack}'",
+          "results", "'{NULL}'", "runAts", "'{NULL}'", "errors", "'{NULL}'", "reasons", "'{NULL}'",
+          "now", "'" + NOW + "'", "channel", "'x'"));
+
+      assertThat(plan).contains("th_jobs_pkey").doesNotContain("th_jobs_reserve_idx").doesNotContain("Seq Scan");
+    } finally {
+      TestDatabase.drop(stale);
+    }
+  }
+
+  @Test
+  void theEnqueueStatementNeverScansTheTable() throws SQLException {
+    Statements statements = new Statements(schema);
+    String plan = genericPlan(statements.enqueue, java.util.Map.ofEntries(
+        java.util.Map.entry("ids", "'{" + java.util.UUID.randomUUID() + "}'"), java.util.Map.entry("queues", "'{bulk}'"),
+        java.util.Map.entry("types", "'{t}'"), java.util.Map.entry("payloads", "'{\"{}\"}'"),
+        java.util.Map.entry("priorities", "'{0}'"), java.util.Map.entry("runAts", "'{NULL}'"),
+        java.util.Map.entry("keys", "'{k-1}'"), java.util.Map.entry("maxAttempts", "'{25}'"),
+        java.util.Map.entry("timeouts", "'{NULL}'"), java.util.Map.entry("now", "'" + NOW + "'"),
+        java.util.Map.entry("channel", "'x'")));
+    System.out.println("EXPLAIN of the generic plan of enqueue:\n" + plan);
+
+    assertThat(plan).doesNotContain("Seq Scan on th_jobs").contains("th_jobs_idempotency_key_idx");
+  }
+
   @Test
   void reserveOnTheBacklogLeasesTheOldestDueJobsInOrder() {
     try (PostgresDriver driver = PostgresDriver.builder().dsn(TestDatabase.dsn(schema)).poolSize(1).build()) {
