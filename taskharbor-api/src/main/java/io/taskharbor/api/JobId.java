@@ -15,7 +15,11 @@ import java.util.UUID;
  */
 public record JobId(UUID uuid) implements Comparable<JobId> {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * The random bits of new ids come from one strong generator per thread (a DRBG, seeded once from the system):
+   * a shared SecureRandom serialises every id through one lock and reads the system's entropy source each time.
+   */
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(JobId::newGenerator);
 
   public JobId {
     Objects.requireNonNull(uuid, "uuid");
@@ -24,8 +28,14 @@ public record JobId(UUID uuid) implements Comparable<JobId> {
   /** Returns a new time-ordered (version 7) id. Thread-safe. */
   public static JobId newId() {
     long millis = System.currentTimeMillis();
-    long randA = RANDOM.nextLong();
-    long randB = RANDOM.nextLong();
+    byte[] random = new byte[16];
+    RANDOM.get().nextBytes(random);
+    long randA = 0;
+    long randB = 0;
+    for (int i = 0; i < 8; i++) {
+      randA = (randA << 8) | (random[i] & 0xff);
+      randB = (randB << 8) | (random[i + 8] & 0xff);
+    }
     long msb = (millis << 16) | 0x7000L | (randA & 0x0FFFL);
     long lsb = (randB & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new JobId(new UUID(msb, lsb));
@@ -64,5 +74,13 @@ public record JobId(UUID uuid) implements Comparable<JobId> {
   @Override
   public String toString() {
     return uuid.toString();
+  }
+
+  private static SecureRandom newGenerator() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
   }
 }
