@@ -3,12 +3,18 @@ package io.taskharbor.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Payloads and results to and from JSON, through one Jackson {@link ObjectMapper}. Thread-safe. */
 final class JsonCodec {
   private final ObjectMapper mapper;
+  private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
+  private final Map<Class<?>, ObjectWriter> writers = new ConcurrentHashMap<>();
 
   JsonCodec(ObjectMapper mapper) {
     this.mapper = mapper;
@@ -25,7 +31,7 @@ final class JsonCodec {
   /** Encodes a value; a value Jackson cannot write is an IllegalArgumentException naming {@code field}. */
   String encode(Object value, String field, String type) {
     try {
-      return mapper.writeValueAsString(value);
+      return writers.computeIfAbsent(value.getClass(), mapper::writerFor).writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw unwritable(value, field, type, e.getOriginalMessage(), e);
     } catch (RuntimeException e) {
@@ -40,7 +46,8 @@ final class JsonCodec {
         + "ObjectMapper passed to TaskHarbor.builder().objectMapper(...)", cause);
   }
 
+  /** Decodes a payload; the reader of each type is made once (resolving the type is most of a small decode). */
   <P> P decode(String json, Class<P> type) throws JsonProcessingException {
-    return mapper.readValue(json, type);
+    return readers.computeIfAbsent(type, mapper::readerFor).readValue(json);
   }
 }

@@ -178,9 +178,9 @@ public final class Worker implements AutoCloseable {
 
     /**
      * Sets how many reserve calls a busy worker keeps in flight at once, each for its share of the free handler
-     * threads; default 2 (1 when concurrency is 1). An idle worker makes one at a time. More overlaps more round trips
-     * to the database (useful when reserve latency, not the database, limits throughput); 1 reserves strictly one
-     * batch at a time.
+     * threads; default 1. An idle worker makes one at a time whatever this says. More overlaps the round trips to the
+     * database, which helps when their latency (a database far away) and not the database's work limits throughput;
+     * each reserve is then smaller, so the database spends more per job.
      */
     public Builder fetchParallelism(int fetchParallelism) {
       if (fetchParallelism < 1 || fetchParallelism > 64) {
@@ -218,7 +218,7 @@ public final class Worker implements AutoCloseable {
         throw new IllegalArgumentException("heartbeatInterval (" + heartbeat + ") must be shorter than leaseDuration ("
             + leaseDuration + "), e.g. a third of it");
       }
-      int fetch = fetchParallelism != null ? fetchParallelism : Math.min(2, concurrency);
+      int fetch = fetchParallelism != null ? fetchParallelism : 1;
       if (fetch > concurrency) {
         throw new IllegalArgumentException("fetchParallelism (" + fetch + ") must not exceed concurrency ("
             + concurrency + "): each reserve in flight needs at least one free handler thread");

@@ -78,6 +78,7 @@ final class WorkerRuntime {
   private final List<Thread> fetchers;
   private final Thread completer;
   private final AtomicInteger rotation = new AtomicInteger();
+  private final AtomicInteger reservesInFlight = new AtomicInteger();
   private volatile boolean fetching = true;
   /** Set while reserves come back full: only then do the helper fetchers (all but the first) reserve too. */
   private volatile boolean backlog;
@@ -261,23 +262,34 @@ final class WorkerRuntime {
   }
 
   /**
-   * Takes free slots for one reserve: all of them when there is no backlog, else this fetcher's share. While jobs
-   * are running and fewer than half of that are free, waits up to the fetch cooldown for more to free up, so that a
-   * busy worker reserves in batches (one round trip for many jobs) instead of chasing every finished job with a
-   * reserve of one. The slots are held from here on: a reserved job never waits for a thread.
+   * Takes free slots for one reserve: all of them when there is no backlog, else this fetcher's share. While slots
+   * keep freeing up (jobs finishing), waits for more, up to the fetch cooldown in all and a fifth of it without any
+   * slot freeing: a busy worker with short jobs then reserves full batches (a reserve costs the database several
+   * times more than one more row in it), while one whose other jobs run long reserves what is free after that short
+   * quiet spell. The slots are held from here on: a reserved job never waits for a thread.
    */
   private int takeSlots() {
     int share = backlog ? (settings.concurrency() + fetchers.size() - 1) / fetchers.size() : settings.concurrency();
-    int target = Math.max(1, share / 2);
     int free = slots.availablePermits();
-    if (free > 0 && free < target) {
-      long deadline = System.nanoTime() + settings.fetchCooldown().toNanos();
+    if (free > 0 && free < share) {
+      long start = System.nanoTime();
+      long deadline = start + settings.fetchCooldown().toNanos();
+      long quiet = settings.fetchCooldown().toNanos() / 5;
       wakeLock.lock();
       try {
-        long left;
-        while (fetching && (free = slots.availablePermits()) > 0 && free < target
-            && (left = deadline - System.nanoTime()) > 0) {
+        long lastFreed = start;
+        while (fetching && free > 0 && free < share) {
+          long now = System.nanoTime();
+          long left = Math.min(deadline, lastFreed + quiet) - now;
+          if (left <= 0) {
+            break;
+          }
           wakeCondition.awaitNanos(left);
+          int nowFree = slots.availablePermits();
+          if (nowFree > free) {
+            lastFreed = System.nanoTime();
+          }
+          free = nowFree;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -305,7 +317,13 @@ final class WorkerRuntime {
     try {
       for (int i = 0; i < queues.size() && left > 0 && fetching; i++) {
         String queue = queues.get(Math.floorMod(start + i, queues.size()));
-        List<LeasedJob> jobs = driver.reserve(queue, left, harbor.now(), settings.leaseDuration());
+        List<LeasedJob> jobs;
+        reservesInFlight.incrementAndGet();
+        try {
+          jobs = driver.reserve(queue, left, harbor.now(), settings.leaseDuration());
+        } finally {
+          reservesInFlight.decrementAndGet();
+        }
         if (jobs.size() > left) {
           throw new IllegalStateException("driver " + driver.name() + " returned " + jobs.size() + " jobs for a "
               + "reserve of at most " + left + ", which breaks the driver contract; their leases will expire");
@@ -557,14 +575,19 @@ final class WorkerRuntime {
   }
 
   /**
-   * While other jobs are still running, waits up to the fetch cooldown for their outcomes to join the batch: one
-   * round trip (and one commit) for many outcomes instead of one each.
+   * While outcomes keep coming (other jobs are running, or a reserve is bringing more), waits for them to join the
+   * batch, up to the fetch cooldown in all and a fifth of it without a new outcome: one round trip (and one commit)
+   * for many outcomes instead of one each. A completion statement costs the database several times more than one
+   * more row in it, so under load this halves its work per outcome, for at most one cooldown of delay before an
+   * outcome is stored (the job keeps its lease meanwhile, and its handler thread is already free). An idle worker
+   * sends at once.
    */
   private void lingerForMore(List<Pending> batch) throws InterruptedException {
-    int target = Math.min(settings.completionBatchSize(), Math.max(1, settings.concurrency() / 2));
     long deadline = System.nanoTime() + settings.fetchCooldown().toNanos();
-    while (batch.size() < target && completing && active.size() > batch.size()) {
-      long left = deadline - System.nanoTime();
+    long quiet = settings.fetchCooldown().toNanos() / 5;
+    while (batch.size() < settings.completionBatchSize() && completing
+        && (active.size() > batch.size() || reservesInFlight.get() > 0)) {
+      long left = Math.min(deadline - System.nanoTime(), quiet);
       if (left <= 0) {
         return;
       }
