@@ -32,6 +32,14 @@ final class StressDatabase {
     return runDsn;
   }
 
+  /** Empties the run's table (and the statistics with it), keeping the schema, so clients stay connected. */
+  static void empty(String runDsn, String schema) throws SQLException {
+    try (Connection c = connect(runDsn); Statement s = c.createStatement()) {
+      s.execute("TRUNCATE " + schema + ".th_jobs");
+      s.execute("ANALYZE " + schema + ".th_jobs");
+    }
+  }
+
   private static Connection connect(String dsn) throws SQLException {
     if (dsn.startsWith("jdbc:")) {
       return DriverManager.getConnection(dsn);

@@ -14,6 +14,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -51,9 +56,11 @@ public final class StressPostgresExample {
       return;
     }
     String dsn = ExampleEnv.dsn();
-    System.out.printf(Locale.ROOT, "stress: %s, %d jobs, %d queues, %d worker(s) x %d handler threads, %d run(s), "
-            + "schema %s%n", settings.mode().name().toLowerCase(Locale.ROOT), settings.jobs(), settings.queues(),
-        settings.workers(), settings.concurrency(), settings.runs(), settings.schema());
+    System.out.printf(Locale.ROOT, "stress: %s, %d jobs, %d queues, %d producer(s), %d worker(s) x %d handler threads "
+            + "(fetch parallelism %d), %d run(s) after %d warm-up run(s), schema %s%n",
+        settings.mode().name().toLowerCase(Locale.ROOT), settings.jobs(), settings.queues(), settings.producers(),
+        settings.workers(), settings.concurrency(), settings.fetchParallelism(), settings.runs(),
+        settings.warmupRuns(), settings.schema());
 
     boolean ok = settings.mode() == Mode.LATENCY ? latency(dsn, settings) : throughput(dsn, settings);
     System.exit(ok ? 0 : 1);
@@ -61,23 +68,46 @@ public final class StressPostgresExample {
 
   // ------------------------------------------------------------------------------------------------ throughput
 
+  /**
+   * The throughput benchmark: the schema and the clients are made once, and each run starts from an emptied table,
+   * so that warm-up runs warm what later runs use (connections, prepared statements, compiled code); what is
+   * measured is the steady state of an application that has been up for a while.
+   */
   private static boolean throughput(String dsn, StressSettings settings) throws Exception {
-    List<double[]> results = new ArrayList<>();
-    boolean allOk = true;
-    for (int run = 1; run <= settings.runs(); run++) {
-      RunResult r = oneRun(dsn, settings);
-      System.out.printf(Locale.ROOT, "run %d: enqueued %d jobs in %.3f s = %,.0f jobs/s; drained in %.3f s = %,.0f "
-              + "jobs/s; done %d + dlq %d = %d (expected %d) %s%n", run, r.created, r.enqueueSeconds,
-          r.created / r.enqueueSeconds, r.drainSeconds, r.created / r.drainSeconds, r.done, r.dlq, r.done + r.dlq,
-          r.created, r.ok() ? "OK" : "MISMATCH");
-      results.add(new double[] {r.created / r.enqueueSeconds, r.created / r.drainSeconds});
-      allOk &= r.ok();
+    String runDsn = StressDatabase.recreateSchema(dsn, settings.schema());
+    List<String> queues = queues(settings.queues());
+    List<TaskHarbor> clients = new ArrayList<>();
+    try {
+      for (int w = 0; w < settings.workers(); w++) {
+        clients.add(TaskHarbor.connect(runDsn));
+      }
+      List<double[]> results = new ArrayList<>();
+      boolean allOk = true;
+      for (int run = 1; run <= settings.warmupRuns(); run++) {
+        RunResult r = oneRun(runDsn, clients, queues, settings);
+        System.out.printf(Locale.ROOT, "warm-up run %d (not measured): enqueue %,.0f jobs/s, drain %,.0f jobs/s %s%n",
+            run, r.created / r.enqueueSeconds, r.created / r.drainSeconds, r.ok() ? "OK" : "MISMATCH");
+        allOk &= r.ok();
+      }
+      for (int run = 1; run <= settings.runs(); run++) {
+        RunResult r = oneRun(runDsn, clients, queues, settings);
+        System.out.printf(Locale.ROOT, "run %d: enqueued %d jobs in %.3f s = %,.0f jobs/s; drained in %.3f s = %,.0f "
+                + "jobs/s; done %d + dlq %d = %d (expected %d) %s%n", run, r.created, r.enqueueSeconds,
+            r.created / r.enqueueSeconds, r.drainSeconds, r.created / r.drainSeconds, r.done, r.dlq, r.done + r.dlq,
+            r.created, r.ok() ? "OK" : "MISMATCH");
+        results.add(new double[] {r.created / r.enqueueSeconds, r.created / r.drainSeconds});
+        allOk &= r.ok();
+      }
+      double[] enqueue = results.stream().mapToDouble(x -> x[0]).sorted().toArray();
+      double[] drain = results.stream().mapToDouble(x -> x[1]).sorted().toArray();
+      System.out.printf(Locale.ROOT, "median of %d run(s): enqueue %,.0f jobs/s, drain %,.0f jobs/s%n",
+          results.size(), median(enqueue), median(drain));
+      return allOk;
+    } finally {
+      for (TaskHarbor client : clients) {
+        client.close();
+      }
     }
-    double[] enqueue = results.stream().mapToDouble(a -> a[0]).sorted().toArray();
-    double[] drain = results.stream().mapToDouble(a -> a[1]).sorted().toArray();
-    System.out.printf(Locale.ROOT, "median of %d run(s): enqueue %,.0f jobs/s, drain %,.0f jobs/s%n",
-        results.size(), median(enqueue), median(drain));
-    return allOk;
   }
 
   private record RunResult(long created, long done, long dlq, double enqueueSeconds, double drainSeconds) {
@@ -86,47 +116,64 @@ public final class StressPostgresExample {
     }
   }
 
-  private static RunResult oneRun(String dsn, StressSettings settings) throws Exception {
-    String runDsn = StressDatabase.recreateSchema(dsn, settings.schema());
-    List<String> queues = queues(settings.queues());
-    try (TaskHarbor harbor = TaskHarbor.connect(runDsn)) {
-      List<JobRequest> requests = requests(settings, queues);
+  private static RunResult oneRun(String runDsn, List<TaskHarbor> clients, List<String> queues,
+      StressSettings settings) throws Exception {
+    StressDatabase.empty(runDsn, settings.schema());
+    TaskHarbor harbor = clients.get(0);
+    List<JobRequest> requests = requests(settings, queues);
 
-      long start = System.nanoTime();
-      long created = 0;
-      for (int from = 0; from < requests.size(); from += settings.enqueueBatch()) {
-        List<JobRequest> batch = requests.subList(from, Math.min(requests.size(), from + settings.enqueueBatch()));
-        for (EnqueueResult result : harbor.enqueueAll(batch)) {
-          created += result.created() ? 1 : 0;
-        }
+    long start = System.nanoTime();
+    long created = enqueue(harbor, requests, settings);
+    double enqueueSeconds = seconds(System.nanoTime() - start);
+
+    List<Worker> workers = new ArrayList<>();
+    try {
+      long drainStart = System.nanoTime();
+      for (TaskHarbor client : clients) {
+        Worker worker = worker(client, settings, queues);
+        workers.add(worker);
+        worker.start();
       }
-      double enqueueSeconds = seconds(System.nanoTime() - start);
-
-      List<TaskHarbor> clients = new ArrayList<>();
-      List<Worker> workers = new ArrayList<>();
-      try {
-        long drainStart = System.nanoTime();
-        for (int w = 0; w < settings.workers(); w++) {
-          TaskHarbor client = w == 0 ? harbor : TaskHarbor.connect(runDsn);
-          if (w > 0) {
-            clients.add(client);
-          }
-          Worker worker = worker(client, settings, queues);
-          workers.add(worker);
-          worker.start();
-        }
-        long[] finished = waitUntilDrained(harbor, queues, workers, created);
-        double drainSeconds = seconds(System.nanoTime() - drainStart);
-        return new RunResult(created, finished[0], finished[1], enqueueSeconds, drainSeconds);
-      } finally {
-        for (Worker worker : workers) {
-          worker.close();
-        }
-        for (TaskHarbor client : clients) {
-          client.close();
-        }
+      long[] finished = waitUntilDrained(harbor, queues, workers, created);
+      double drainSeconds = seconds(System.nanoTime() - drainStart);
+      return new RunResult(created, finished[0], finished[1], enqueueSeconds, drainSeconds);
+    } finally {
+      for (Worker worker : workers) {
+        worker.close();
       }
     }
+  }
+
+  /**
+   * Enqueues the requests in batches of {@code --enqueue-batch}, from {@code --producers} threads at once (each call
+   * takes its own pooled connection), as an application with several request threads would; returns how many jobs
+   * were created.
+   */
+  private static long enqueue(TaskHarbor harbor, List<JobRequest> requests, StressSettings settings)
+      throws InterruptedException, ExecutionException {
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong created = new AtomicLong();
+    ExecutorService producers = Executors.newFixedThreadPool(settings.producers());
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int p = 0; p < settings.producers(); p++) {
+        done.add(producers.submit(() -> {
+          for (int from; (from = next.getAndAdd(settings.enqueueBatch())) < requests.size(); ) {
+            List<JobRequest> batch = requests.subList(from, Math.min(requests.size(), from + settings.enqueueBatch()));
+            for (EnqueueResult result : harbor.enqueueAll(batch)) {
+              created.addAndGet(result.created() ? 1 : 0);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      producers.shutdownNow();
+    }
+    return created.get();
   }
 
   private static List<JobRequest> requests(StressSettings settings, List<String> queues) {
@@ -162,6 +209,7 @@ public final class StressPostgresExample {
     Worker.Builder builder = harbor.newWorker()
         .queues(queues.toArray(String[]::new))
         .concurrency(settings.concurrency())
+        .fetchParallelism(settings.fetchParallelism())
         .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200)))
         .handle(OK, Work.class, job -> {});
     if (settings.mode() == Mode.MIXED) {

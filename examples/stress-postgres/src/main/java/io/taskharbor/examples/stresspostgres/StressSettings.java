@@ -9,7 +9,8 @@ import java.util.Map;
  * {@link IllegalArgumentException} that names the argument and what it accepts.
  */
 record StressSettings(
-    Mode mode, int jobs, int queues, int workers, int concurrency, int runs, int enqueueBatch, String schema) {
+    Mode mode, int jobs, int queues, int workers, int concurrency, int fetchParallelism, int producers, int runs,
+    int warmupRuns, int enqueueBatch, String schema) {
 
   /** What the handlers do. */
   enum Mode {
@@ -23,13 +24,17 @@ record StressSettings(
 
   static final String USAGE = String.join(System.lineSeparator(),
       "usage: StressPostgresExample [--mode=mixed|noop|latency] [--jobs=N] [--queues=N] [--workers=N]",
-      "                             [--concurrency=N] [--runs=N] [--enqueue-batch=N] [--schema=NAME]",
+      "                             [--concurrency=N] [--fetch-parallelism=N] [--producers=N] [--runs=N]",
+      "                             [--warmup-runs=N] [--enqueue-batch=N] [--schema=NAME]",
       "  --mode           mixed (default), noop or latency",
       "  --jobs           jobs per run (default 20000; latency mode: samples, default 200)",
       "  --queues         queues the jobs are spread over (default 4)",
       "  --workers        Worker instances, each with its own driver connection pool (default 1)",
       "  --concurrency    handler threads per worker (default 16)",
-      "  --runs           repetitions; the median is reported (default 1)",
+      "  --fetch-parallelism  reserves each worker keeps in flight under a backlog (default: the worker's, 1)",
+      "  --producers      threads that enqueue the batches at once, each on its own connection (default 2)",
+      "  --runs           measured repetitions; the median is reported (default 1)",
+      "  --warmup-runs    runs before those, not measured: class loading and JIT compilation (default 1)",
       "  --enqueue-batch  jobs per enqueueAll call (default 1000)",
       "  --schema         the PostgreSQL schema the run owns; DROPPED and re-created each run (default "
           + "taskharbor_stress)");
@@ -39,7 +44,10 @@ record StressSettings(
     atLeast("queues", queues, 1);
     atLeast("workers", workers, 1);
     atLeast("concurrency", concurrency, 1);
+    atLeast("fetch-parallelism", fetchParallelism, 1);
+    atLeast("producers", producers, 1);
     atLeast("runs", runs, 1);
+    atLeast("warmup-runs", warmupRuns, 0);
     atLeast("enqueue-batch", enqueueBatch, 1);
     if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
       throw new IllegalArgumentException("--schema must be a lower-case SQL identifier such as taskharbor_stress, got '"
@@ -63,11 +71,15 @@ record StressSettings(
         integer(values, "queues", 4),
         integer(values, "workers", 1),
         integer(values, "concurrency", 16),
+        integer(values, "fetch-parallelism", 1),
+        integer(values, "producers", 2),
         integer(values, "runs", 1),
+        integer(values, "warmup-runs", 1),
         integer(values, "enqueue-batch", 1000),
         values.getOrDefault("schema", "taskharbor_stress"));
     values.keySet().removeAll(List.of(
-        "mode", "jobs", "queues", "workers", "concurrency", "runs", "enqueue-batch", "schema"));
+        "mode", "jobs", "queues", "workers", "concurrency", "fetch-parallelism", "producers", "runs", "warmup-runs",
+        "enqueue-batch", "schema"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown argument(s) " + values.keySet() + "\n" + USAGE);
     }
