@@ -64,6 +64,8 @@ public final class MemoryDriver implements Driver {
   private final Map<JobId, MemoryJob> jobs = new HashMap<>();
   private final java.util.TreeMap<JobId, MemoryJob> byId = new java.util.TreeMap<>();
   private final Map<String, QueueIndex> queues = new HashMap<>();
+  /** How many jobs reserves have looked at, in all (guarded by the lock; read by tests of the indexes' cost). */
+  private long reserveLookups;
   private final Map<KeyRef, MemoryJob> keys = new HashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final Supplier<LeaseToken> tokens;
@@ -161,6 +163,7 @@ public final class MemoryDriver implements Driver {
       for (Integer priority : List.copyOf(q.claimable.keySet())) {
         while (leased.size() < max) {
           MemoryJob head = q.firstClaimable(priority);
+          reserveLookups++;
           if (head == null || head.availableAt().isAfter(at)) {
             break;
           }
@@ -612,4 +615,14 @@ public final class MemoryDriver implements Driver {
   }
 
   private record KeyRef(String queue, String key) {}
+
+  /** How many jobs reserves have looked at so far: the leased ones, plus about one per priority level per call. */
+  long reserveLookups() {
+    lock.lock();
+    try {
+      return reserveLookups;
+    } finally {
+      lock.unlock();
+    }
+  }
 }

@@ -142,4 +142,42 @@ class MemoryDriverTest {
       assertThat(driver.stats("q", NOW).done()).isEqualTo(jobs);
     }
   }
+
+  @Test
+  @DisplayName("reserve looks at the jobs it leases and about one per priority level, whatever the queue holds")
+  void reserveNeverScansTheQueue() {
+    Instant now = Instant.parse("2030-01-01T00:00:00Z");
+    try (MemoryDriver driver = new MemoryDriver()) {
+      List<NewJob> backlog = new ArrayList<>();
+      for (int i = 0; i < 100_000; i++) {
+        backlog.add(new NewJob(JobId.newId(), "big", "t", "{}", i % 3, now.plusSeconds(60 + i), null, 25, null));
+      }
+      driver.enqueue(backlog, now);
+      List<NewJob> finished = new ArrayList<>();
+      for (int i = 0; i < 5_000; i++) {
+        finished.add(new NewJob(JobId.newId(), "big", "t", "{}", 0, null, null, 25, null));
+      }
+      driver.enqueue(finished, now);
+      List<Completion> acks = new ArrayList<>();
+      for (LeasedJob job : driver.reserve("big", 5_000, now, Duration.ofMinutes(5))) {
+        acks.add(new Completion.Ack(job.id(), job.token(), null));
+      }
+      driver.complete(acks, now);
+      List<NewJob> due = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        due.add(new NewJob(JobId.newId(), "big", "t", "{}", i % 3, null, null, 25, null));
+      }
+      driver.enqueue(due, now);
+
+      long before = driver.reserveLookups();
+      List<LeasedJob> leased = driver.reserve("big", 10, now, Duration.ofMinutes(5));
+      long looked = driver.reserveLookups() - before;
+
+      assertThat(leased).hasSize(10);
+      assertThat(looked).as("jobs looked at by one reserve of 10 in a queue of 105,020").isLessThanOrEqualTo(10 + 3);
+      before = driver.reserveLookups();
+      assertThat(driver.reserve("big", 100, now, Duration.ofMinutes(5))).hasSize(10);
+      assertThat(driver.reserveLookups() - before).as("when only 10 are due").isLessThanOrEqualTo(10 + 3);
+    }
+  }
 }
