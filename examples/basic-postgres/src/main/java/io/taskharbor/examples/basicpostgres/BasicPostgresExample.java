@@ -1,5 +1,6 @@
 package io.taskharbor.examples.basicpostgres;
 
+import io.taskharbor.examples.support.ExampleEnv;
 import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.JobRequest;
 import io.taskharbor.api.QueueStats;
@@ -30,7 +31,11 @@ public final class BasicPostgresExample {
   private BasicPostgresExample() {}
 
   public static void main(String[] args) throws Exception {
-    String dsn = ExampleEnv.dsn();
+    run(ExampleEnv.dsn());
+  }
+
+  /** Runs the example against the database of {@code dsn}; returns the queue's stats at the end. */
+  static QueueStats run(String dsn) throws Exception {
     System.out.println("database: " + DriverConfig.of(URI.create(dsn)).redactedUri());
 
     try (PostgresDriver driver = PostgresDriver.open(dsn);
@@ -73,6 +78,7 @@ public final class BasicPostgresExample {
       QueueStats stats = harbor.stats(QUEUE);
       System.out.printf("queue %s: ready %d, scheduled %d, inflight %d, done %d, dlq %d%n", QUEUE, stats.ready(),
           stats.scheduled(), stats.inflight(), stats.done(), stats.dlq());
+      return stats;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.taskharbor.examples.stresspostgres;
 
+import io.taskharbor.examples.support.ExampleEnv;
 import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.JobRequest;
 import io.taskharbor.api.QueueStats;
@@ -55,15 +56,18 @@ public final class StressPostgresExample {
       System.exit(2);
       return;
     }
-    String dsn = ExampleEnv.dsn();
+    System.exit(run(ExampleEnv.dsn(), settings) ? 0 : 1);
+  }
+
+  /** Runs the stress example against the database of {@code dsn}; returns whether every check passed. */
+  static boolean run(String dsn, StressSettings settings) throws Exception {
     System.out.printf(Locale.ROOT, "stress: %s, %d jobs, %d queues, %d producer(s), %d worker(s) x %d handler threads "
             + "(fetch parallelism %d), %d run(s) after %d warm-up run(s), schema %s%n",
         settings.mode().name().toLowerCase(Locale.ROOT), settings.jobs(), settings.queues(), settings.producers(),
         settings.workers(), settings.concurrency(), settings.fetchParallelism(), settings.runs(),
         settings.warmupRuns(), settings.schema());
 
-    boolean ok = settings.mode() == Mode.LATENCY ? latency(dsn, settings) : throughput(dsn, settings);
-    System.exit(ok ? 0 : 1);
+    return settings.mode() == Mode.LATENCY ? latency(dsn, settings) : throughput(dsn, settings);
   }
 
   // ------------------------------------------------------------------------------------------------ throughput

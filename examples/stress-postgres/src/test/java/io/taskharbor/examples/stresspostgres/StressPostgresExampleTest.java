@@ -1,0 +1,59 @@
+package io.taskharbor.examples.stresspostgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskharbor.examples.support.ExampleEnv;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stress example on a small scale, in a schema of its own: the mixed mode's checks pass (done + dlq = created,
+ * repeated keys create nothing), and the latency mode starts every job.
+ */
+@Tag("postgres")
+class StressPostgresExampleTest {
+  private final String schema = "th_test_stress_" + UUID.randomUUID().toString().substring(0, 8)
+      .toLowerCase(Locale.ROOT);
+
+  private static String dsn() {
+    return ExampleEnv.testDsn().orElseGet(() -> {
+      if (System.getenv("CI") != null) {
+        Assertions.fail(ExampleEnv.NO_TEST_DATABASE);
+      }
+      Assumptions.abort(ExampleEnv.NO_TEST_DATABASE);
+      return null;
+    });
+  }
+
+  @AfterEach
+  void dropSchema() throws Exception {
+    if (ExampleEnv.testDsn().isPresent()) {
+      try (Connection c = ExampleEnv.connect(dsn()); Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+
+  @Test
+  void theMixedModeFinishesEveryJobItCreated() throws Exception {
+    StressSettings settings = StressSettings.parse(List.of("--jobs=1000", "--workers=2", "--concurrency=4",
+        "--runs=1", "--warmup-runs=0", "--schema=" + schema));
+
+    assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
+  }
+
+  @Test
+  void theLatencyModeStartsEveryJob() throws Exception {
+    StressSettings settings = StressSettings.parse(List.of("--mode=latency", "--jobs=20", "--schema=" + schema));
+
+    assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
+  }
+}

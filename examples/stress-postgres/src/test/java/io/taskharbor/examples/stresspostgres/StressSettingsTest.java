@@ -1,0 +1,40 @@
+package io.taskharbor.examples.stresspostgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskharbor.examples.stresspostgres.StressSettings.Mode;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class StressSettingsTest {
+
+  @Test
+  void defaultsAreTheDocumentedBenchmark() {
+    StressSettings s = StressSettings.parse(List.of());
+
+    assertThat(s.mode()).isEqualTo(Mode.MIXED);
+    assertThat(List.of(s.jobs(), s.queues(), s.workers(), s.concurrency(), s.fetchParallelism(), s.producers(),
+        s.runs(), s.warmupRuns(), s.enqueueBatch())).containsExactly(20_000, 4, 1, 16, 1, 4, 1, 1, 1000);
+    assertThat(StressSettings.parse(List.of("--mode=latency")).jobs()).isEqualTo(200);
+    assertThat(StressSettings.parse(List.of("--jobs=20_000", "--mode=NOOP")).jobs()).isEqualTo(20_000);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "--jobs=0            | --jobs must be at least 1",
+      "--jobs=many         | --jobs must be a whole number",
+      "--producers=0       | --producers must be at least 1",
+      "--fetch-parallelism=0 | --fetch-parallelism must be at least 1",
+      "--warmup-runs=-1    | --warmup-runs must be at least 0",
+      "--mode=fast         | --mode must be mixed, noop or latency",
+      "--schema=Public     | --schema must be a lower-case SQL identifier",
+      "--colour=blue       | unknown argument(s) [colour]",
+      "jobs=5              | arguments look like --name=value"})
+  void aBadArgumentIsRefusedWithAMessageNamingIt(String argument, String message) {
+    assertThatThrownBy(() -> StressSettings.parse(List.of(argument))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+}
