@@ -30,6 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Admin: requeue from the DLQ, cancel, delete and purge, each allowed only in the statuses the SPI names. */
 @DisplayName("admin: requeue, cancel, delete and purge change exactly the jobs they may")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);

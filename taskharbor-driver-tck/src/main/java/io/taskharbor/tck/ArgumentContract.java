@@ -36,6 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * nothing changes, and before the job is looked up, so a bad value wins over an unknown id.
  */
 @DisplayName("arguments: bad values are refused before storage is touched")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class ArgumentContract extends TckGroup implements TckRules.Arguments {
 
   private static final Instant BEFORE_MIN = Limits.MIN_INSTANT.minusNanos(1_000);

@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** A closed driver refuses every call but close with {@link IllegalStateException}; close is idempotent. */
 @DisplayName("closed driver: every call is an IllegalStateException, close is idempotent")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class ClosedDriverContract extends TckGroup implements TckRules.ClosedDriver {
 
   /** The jobs stored before the driver was closed: READY (with key {@code "k"}), INFLIGHT with its token, and DLQ. */

@@ -29,6 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Completion: ack, retry, fail and release, each validated and applied on its own, in batch order. */
 @DisplayName("completion: ack, retry, fail and release do exactly what they say, item by item")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class CompletionContract extends TckGroup implements TckRules.Completions {
 
   /** The four kinds of completion, each made with fixed arguments so a test can predict its effect. */

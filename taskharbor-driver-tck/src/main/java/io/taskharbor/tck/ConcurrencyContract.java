@@ -41,6 +41,8 @@ import org.junit.jupiter.api.Test;
  * instead of hanging the build.
  */
 @DisplayName("concurrency: racing threads never share a job, lose one, or create one twice")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class ConcurrencyContract extends TckGroup implements TckRules.Concurrency {
 
   /** The longest a race may take before the test fails as a probable deadlock. */

@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Enqueue: every job of a batch is stored READY with exactly the fields it was given, or none is. */
 @DisplayName("enqueue: jobs are stored READY, exactly as given, all of a batch or none")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class EnqueueContract extends TckGroup implements TckRules.Enqueue {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);

@@ -20,6 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Idempotency keys: unique per queue while the job exists; a taken key deduplicates an enqueue. */
 @DisplayName("idempotency: a (queue, key) pair names at most one stored job")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class IdempotencyContract extends TckGroup implements TckRules.Idempotency {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);

@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** extendLease: extends a held lease to now + lease (never shortening it), keeping the token, or refuses strictly. */
 @DisplayName("lease: extendLease extends a held lease and refuses everything else, in the validation order")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /** list filters and pages by id with a cursor; stats count a queue's jobs by status at an instant. */
 @DisplayName("list and stats: filtered listing in id order, cursor paging, counts by status")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class ListAndStatsContract extends TckGroup implements TckRules.ListAndStats {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);

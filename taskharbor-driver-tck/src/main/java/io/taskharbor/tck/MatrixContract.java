@@ -68,6 +68,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * nothing.
  */
 @DisplayName("matrix: lease operation × job state × presented lease")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class MatrixContract extends TckGroup implements TckRules.Matrix {
 
   /** The lease operations. */

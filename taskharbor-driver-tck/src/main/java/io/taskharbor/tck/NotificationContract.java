@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * drivers must refuse {@code subscribe} with {@link UnsupportedOperationException}.
  */
 @DisplayName("notifications: subscribers hear of new jobs (capability WAKE_UP_NOTIFICATIONS)")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class NotificationContract extends TckGroup implements TckRules.Notifications {
 
   /** How long a test waits for a notification that must come. */

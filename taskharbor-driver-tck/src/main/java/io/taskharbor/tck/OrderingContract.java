@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * expired lease, its expiry), then id as an unsigned 128-bit number.
  */
 @DisplayName("ordering: priority first, then FIFO by readiness, then id")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class OrderingContract extends TckGroup implements TckRules.Ordering {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** Reserve: leases up to max claimable jobs of one queue, reclaims expired leases, sweeps last attempts to the DLQ. */
 @DisplayName("reserve: leases claimable jobs of one queue, reclaims expired leases, retires exhausted ones")
+// The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
+@SuppressWarnings("this-escape")
 public abstract class ReserveContract extends TckGroup implements TckRules.Reserve {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);

@@ -44,6 +44,10 @@ final class LiquibaseLogs extends AbstractLogService {
       this.sqlOutput = sqlOutput;
     }
 
+    /** Holds nothing to release (and, unlike the inherited signature, throws nothing). */
+    @Override
+    public void close() {}
+
     @Override
     public void log(Level level, String message, @Nullable Throwable e) {
       int v = level.intValue();
