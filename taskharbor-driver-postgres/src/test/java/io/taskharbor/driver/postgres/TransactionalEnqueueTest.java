@@ -240,41 +240,46 @@ class TransactionalEnqueueTest {
   @Test
   @DisplayName("an enqueue racing the application's open transaction for a key waits for it and then reports the truth")
   void anEnqueueRacingAnOpenTransactionForAKeyReportsTheCommittedHolder() throws Exception {
-    JobId appJob = JobId.newId();
-    driver.enqueue(app, List.of(keyed(appJob, "order-7")), T0);
-    String appXid = ownTransactionId(app);
-
-    JobId racer = JobId.newId();
-    CompletableFuture<List<EnqueueResult>> racing =
-        CompletableFuture.supplyAsync(() -> driver.enqueue(List.of(keyed(racer, "order-7")), LATER));
-    awaitWaiterOrDone(appXid, racing);
-    assertThat(racing).as("the racing enqueue cannot know the answer before the application decides").isNotDone();
+    Race race = raceTheApplicationFor("order-7");
 
     app.commit();
 
-    assertThat(racing.get(WAIT_SECONDS, TimeUnit.SECONDS)).containsExactly(new EnqueueResult(appJob, false));
-    assertThat(driver.get(racer)).isEmpty();
-    assertThat(driver.findByIdempotencyKey(QUEUE, "order-7")).map(JobRecord::id).contains(appJob);
+    assertThat(race.racing().get(WAIT_SECONDS, TimeUnit.SECONDS))
+        .containsExactly(new EnqueueResult(race.appJob(), false));
+    assertThat(driver.get(race.racer())).isEmpty();
+    assertThat(driver.findByIdempotencyKey(QUEUE, "order-7")).map(JobRecord::id).contains(race.appJob());
   }
 
   @Test
   @DisplayName("an enqueue racing the application's open transaction for a key stores its job when the application rolls back")
   void anEnqueueRacingARolledBackTransactionForAKeyStoresItsJob() throws Exception {
-    JobId appJob = JobId.newId();
-    driver.enqueue(app, List.of(keyed(appJob, "order-8")), T0);
-    String appXid = ownTransactionId(app);
-
-    JobId racer = JobId.newId();
-    CompletableFuture<List<EnqueueResult>> racing =
-        CompletableFuture.supplyAsync(() -> driver.enqueue(List.of(keyed(racer, "order-8")), LATER));
-    awaitWaiterOrDone(appXid, racing);
-    assertThat(racing).as("the racing enqueue cannot know the answer before the application decides").isNotDone();
+    Race race = raceTheApplicationFor("order-8");
 
     app.rollback();
 
-    assertThat(racing.get(WAIT_SECONDS, TimeUnit.SECONDS)).containsExactly(new EnqueueResult(racer, true));
-    assertThat(driver.get(appJob)).isEmpty();
-    assertThat(driver.findByIdempotencyKey(QUEUE, "order-8")).map(JobRecord::id).contains(racer);
+    assertThat(race.racing().get(WAIT_SECONDS, TimeUnit.SECONDS))
+        .containsExactly(new EnqueueResult(race.racer(), true));
+    assertThat(driver.get(race.appJob())).isEmpty();
+    assertThat(driver.findByIdempotencyKey(QUEUE, "order-8")).map(JobRecord::id).contains(race.racer());
+  }
+
+  /** A job the application's open transaction holds a key with, and an enqueue of the same key racing it. */
+  private record Race(JobId appJob, JobId racer, CompletableFuture<List<EnqueueResult>> racing) {}
+
+  /**
+   * Enqueues a job with {@code key} inside the application's open transaction, then starts an enqueue of another job
+   * with the same key on the driver's own connection, and waits until that one is blocked on the application.
+   */
+  private Race raceTheApplicationFor(String key) throws Exception {
+    JobId appJob = JobId.newId();
+    driver.enqueue(app, List.of(keyed(appJob, key)), T0);
+    String appXid = ownTransactionId(app);
+    JobId racer = JobId.newId();
+    CompletableFuture<List<EnqueueResult>> racing =
+        CompletableFuture.supplyAsync(() -> driver.enqueue(List.of(keyed(racer, key)), LATER));
+    awaitWaiterOrDone(appXid, racing);
+    assertThat(racing).as("the racing enqueue cannot know the answer before the application decides").isNotDone();
+    return new Race(appJob, racer, racing);
   }
 
   /** The transaction id that {@code c}'s open transaction holds (it has written, so it has one). */
