@@ -79,6 +79,8 @@ final class WorkerRuntime {
   private final Thread completer;
   private final AtomicInteger rotation = new AtomicInteger();
   private final AtomicInteger reservesInFlight = new AtomicInteger();
+  /** Fetchers waiting for a handler thread to free up: only they care when one does. */
+  private final AtomicInteger slotWaiters = new AtomicInteger();
   private volatile boolean fetching = true;
   /** Set while reserves come back full: only then do the helper fetchers (all but the first) reserve too. */
   private volatile boolean backlog;
@@ -230,7 +232,7 @@ final class WorkerRuntime {
       }
       int held = takeSlots();
       if (held == 0) {
-        awaitWake(settings.pollInterval());
+        awaitSlot(settings.pollInterval());
         continue;
       }
       boolean full;
@@ -275,6 +277,7 @@ final class WorkerRuntime {
       long start = System.nanoTime();
       long deadline = start + settings.fetchCooldown().toNanos();
       long quiet = settings.fetchCooldown().toNanos() / 5;
+      slotWaiters.incrementAndGet();
       wakeLock.lock();
       try {
         long lastFreed = start;
@@ -296,6 +299,7 @@ final class WorkerRuntime {
         fetching = false;
       } finally {
         wakeLock.unlock();
+        slotWaiters.decrementAndGet();
       }
     }
     int taken = 0;
@@ -371,6 +375,40 @@ final class WorkerRuntime {
       job.timeout = timers.schedule(() -> timedOut(job, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
     handlerPool.execute(() -> run(job));
+  }
+
+  /**
+   * A handler thread freed up: tells the fetchers that wait for one. A fetcher counts itself as waiting before it
+   * looks at the free slots, and a handler frees its slot before it looks at the count, so one of the two always sees
+   * the other: no wake-up is lost, and a fetcher waiting for work (not for threads) is not woken for nothing.
+   */
+  private void slotFreed() {
+    if (slotWaiters.get() > 0) {
+      wakeLock.lock();
+      try {
+        wakeCondition.signalAll();
+      } finally {
+        wakeLock.unlock();
+      }
+    }
+  }
+
+  /** Waits until a handler thread is free (or a wake-up, stop, or the timeout). */
+  private void awaitSlot(Duration timeout) {
+    slotWaiters.incrementAndGet();
+    wakeLock.lock();
+    try {
+      long nanos = timeout.toNanos();
+      while (slots.availablePermits() == 0 && !woken && fetching && nanos > 0) {
+        nanos = wakeCondition.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fetching = false;
+    } finally {
+      wakeLock.unlock();
+      slotWaiters.decrementAndGet();
+    }
   }
 
   private void wake() {
@@ -467,7 +505,7 @@ final class WorkerRuntime {
       MDC.remove("job.queue");
       MDC.remove("job.attempt");
       slots.release();
-      wake();
+      slotFreed();
     }
   }
 

@@ -110,6 +110,23 @@ class WorkerMechanicsTest {
   }
 
   @Test
+  @DisplayName("after a batch that drained the queue, jobs finishing do not make the worker reserve again before "
+      + "its poll interval: a free thread is no sign of new work")
+  void finishingJobsDoNotTriggerReservesOnADrainedQueue() throws Exception {
+    addJobs("a", 3);
+    start(harbor.newWorker().queues("a").concurrency(8).pollInterval(Duration.ofHours(1))
+        .handle("work", Work.class, job -> {
+          Thread.sleep(20);
+          driver.handlerFinished();
+        }));
+
+    await("the 3 jobs are done", () -> driver.count(JobStatus.DONE) == 3);
+    Thread.sleep(200);
+
+    assertThat(driver.reserves).as("reserve calls: the one batch that got the 3 jobs").hasSize(1);
+  }
+
+  @Test
   @DisplayName("an idle worker polls each of its queues about once per poll interval, with one fetcher only")
   void anIdleWorkerPollsEachQueueOncePerPollInterval() throws Exception {
     start(harbor.newWorker().queues("a", "b").concurrency(8).fetchParallelism(4).pollInterval(Duration.ofMillis(100))
