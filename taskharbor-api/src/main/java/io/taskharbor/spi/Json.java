@@ -274,13 +274,15 @@ public final class Json {
       if (i >= s.length() || !isDigit(s.charAt(i))) {
         throw error("expected a digit in the exponent");
       }
-      int from = i;
-      digits();
-      String exp = s.substring(from, i).replaceFirst("^0+(?=.)", "");
-      if (exp.length() > 4 || Integer.parseInt(exp) > 1000) {
+      int magnitude = 0;
+      while (i < s.length() && isDigit(s.charAt(i))) {
+        magnitude = Math.min(10_000, magnitude * 10 + (s.charAt(i) - '0')); // saturates: any excess is refused
+        i++;
+      }
+      if (magnitude > 1000) {
         throw error("an exponent beyond 1000");
       }
-      exponent = negative ? -Integer.parseInt(exp) : Integer.parseInt(exp);
+      exponent = negative ? -magnitude : magnitude;
     }
     // PostgreSQL's numeric limits, as numeric_in applies them: the scale (digits after the point, as written, less
     // the exponent) and the position of the first significant digit (as written, plus the exponent).

@@ -113,6 +113,18 @@ class ValidationTest {
   }
 
   @Test
+  @DisplayName("NewJob accepts exponents up to 1000, leading zeros allowed, and refuses larger ones however written")
+  void newJobExponentLimits() {
+    JobId id = JobId.newId();
+    for (String json : List.of("[1e1000]", "[1E+1000]", "[1e-1000]", "[1e0001000]", "[2.5e-01000]", "[0e0]")) {
+      assertThat(NewJob.of(id, "q", "t", json).payload()).isEqualTo(json);
+    }
+    for (String json : List.of("[1e1001]", "[1e-1001]", "[1e00001001]", "[1E99999999999999999999]")) {
+      refused(() -> NewJob.of(id, "q", "t", json), "exponent");
+    }
+  }
+
+  @Test
   @DisplayName("JobQuery checks its limit and cursor")
   void jobQuery() {
     refused(() -> JobQuery.builder().limit(0).build(), "limit");

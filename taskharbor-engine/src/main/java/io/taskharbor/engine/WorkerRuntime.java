@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -33,6 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -278,27 +280,22 @@ final class WorkerRuntime {
       long deadline = start + settings.fetchCooldown().toNanos();
       long quiet = settings.fetchCooldown().toNanos() / 5;
       slotWaiters.incrementAndGet();
-      wakeLock.lock();
       try {
         long lastFreed = start;
         while (fetching && free > 0 && free < share) {
-          long now = System.nanoTime();
-          long left = Math.min(deadline, lastFreed + quiet) - now;
+          long left = Math.min(deadline, lastFreed + quiet) - System.nanoTime();
           if (left <= 0) {
             break;
           }
-          wakeCondition.awaitNanos(left);
+          int before = free;
+          waitFor(() -> slots.availablePermits() != before, left);
           int nowFree = slots.availablePermits();
           if (nowFree > free) {
             lastFreed = System.nanoTime();
           }
           free = nowFree;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fetching = false;
       } finally {
-        wakeLock.unlock();
         slotWaiters.decrementAndGet();
       }
     }
@@ -348,19 +345,8 @@ final class WorkerRuntime {
 
   /** A helper fetcher waits here while there is no backlog; returns whether to fetch now. */
   private boolean awaitBacklog() {
-    wakeLock.lock();
-    try {
-      while (fetching && !backlog) {
-        wakeCondition.awaitNanos(settings.pollInterval().toNanos());
-      }
-      return fetching;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      fetching = false;
-      return false;
-    } finally {
-      wakeLock.unlock();
-    }
+    waitFor(() -> backlog, Long.MAX_VALUE);
+    return fetching;
   }
 
   /** Starts a job whose slot is already held. */
@@ -396,17 +382,9 @@ final class WorkerRuntime {
   /** Waits until a handler thread is free (or a wake-up, stop, or the timeout). */
   private void awaitSlot(Duration timeout) {
     slotWaiters.incrementAndGet();
-    wakeLock.lock();
     try {
-      long nanos = timeout.toNanos();
-      while (slots.availablePermits() == 0 && !woken && fetching && nanos > 0) {
-        nanos = wakeCondition.awaitNanos(nanos);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      fetching = false;
+      waitFor(() -> slots.availablePermits() > 0 || woken, timeout.toNanos());
     } finally {
-      wakeLock.unlock();
       slotWaiters.decrementAndGet();
     }
   }
@@ -421,14 +399,26 @@ final class WorkerRuntime {
     }
   }
 
+  /** Waits for a wake-up (a notification, a backlog, stop) or the timeout, and consumes the wake-up. */
   private void awaitWake(Duration timeout) {
+    waitFor(() -> {
+      boolean wasWoken = woken;
+      woken = false;
+      return wasWoken;
+    }, timeout.toNanos());
+  }
+
+  /**
+   * Waits on the wake condition until {@code done} holds (it is checked under the wake lock, so it may read and
+   * write what that lock guards), the worker stops fetching, or {@code nanos} pass. An interrupt stops fetching.
+   */
+  private void waitFor(BooleanSupplier done, long nanos) {
     wakeLock.lock();
     try {
-      long nanos = timeout.toNanos();
-      while (!woken && fetching && nanos > 0) {
-        nanos = wakeCondition.awaitNanos(nanos);
+      long left = nanos;
+      while (!done.getAsBoolean() && fetching && left > 0) {
+        left = wakeCondition.awaitNanos(left);
       }
-      woken = false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       fetching = false;
@@ -715,7 +705,7 @@ final class WorkerRuntime {
       fallback = new Completion.Fail(job.id(), job.token, ErrorText.clean(what + ": " + why), null);
     }
     log.error("{}: the driver refused the outcome of job {} ({}); sending a plain {} instead", name, job.id(),
-        e.toString(), fallback.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        e.toString(), fallback.getClass().getSimpleName().toLowerCase(Locale.ROOT));
     send(List.of(new Pending(job, fallback, true)));
   }
 
