@@ -379,11 +379,15 @@ final class WorkerRuntime {
     }
   }
 
-  /** Waits until a handler thread is free (or a wake-up, stop, or the timeout). */
+  /**
+   * Waits until a handler thread is free (or stop, or the timeout). A wake-up does not end the wait: with no free
+   * thread there is nothing to reserve, and the wake-up stays pending for the reserve that follows. (Ending the wait
+   * on one made the fetcher spin for as long as the pending wake-up and the full pool lasted, which is every backlog.)
+   */
   private void awaitSlot(Duration timeout) {
     slotWaiters.incrementAndGet();
     try {
-      waitFor(() -> slots.availablePermits() > 0 || woken, timeout.toNanos());
+      waitFor(() -> slots.availablePermits() > 0, timeout.toNanos());
     } finally {
       slotWaiters.decrementAndGet();
     }

@@ -11,10 +11,14 @@ import io.taskharbor.api.JobStatus;
 import io.taskharbor.engine.FakeDriver.ReserveCall;
 import io.taskharbor.spi.Completion;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -96,6 +100,44 @@ class WorkerMechanicsTest {
       assertThat(call.max() + call.taken()).as("max + taken threads of %s", call).isLessThanOrEqualTo(concurrency);
     });
     assertThat(calls).extracting(ReserveCall::queue).contains("a", "b");
+  }
+
+  @Test
+  @DisplayName("a fetcher whose handler threads are all busy sleeps until one frees up, even with a wake-up pending")
+  void aFetcherWithNoFreeThreadDoesNotSpin() throws Exception {
+    addJobs("a", 10);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
+    Set<Thread> before = fetchThreads();
+    start(harbor.newWorker().queues("a").concurrency(2)
+        .handle("work", Work.class, job -> {
+          running.incrementAndGet();
+          release.await(20, TimeUnit.SECONDS);
+        }));
+    // The first reserve came back full: that set the backlog and a wake-up, which no reserve has consumed since.
+    await("both threads are busy", () -> running.get() == 2);
+    Set<Thread> fetchers = fetchThreads();
+    fetchers.removeAll(before);
+    Thread fetcher = fetchers.iterator().next();
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    long cpuBefore = cpu.getThreadCpuTime(fetcher.getId());
+    Thread.sleep(300);
+    long used = cpu.getThreadCpuTime(fetcher.getId()) - cpuBefore;
+    int reserves = driver.reserves.size();
+    release.countDown();
+
+    assertThat(Duration.ofNanos(used)).as("CPU time of the fetch thread in 300 ms").isLessThan(Duration.ofMillis(60));
+    assertThat(reserves).as("reserve calls while no thread was free").isEqualTo(1);
+  }
+
+  private static Set<Thread> fetchThreads() {
+    Set<Thread> fetchers = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().endsWith("-fetch")) {
+        fetchers.add(t);
+      }
+    }
+    return fetchers;
   }
 
   @Test
