@@ -44,9 +44,10 @@ import org.slf4j.MDC;
  * The moving parts of a {@link Worker}: one fetch thread, a pool of handler threads, a timer thread for heartbeats and
  * timeouts, and one completer thread.
  *
- * <p><b>Why it is built this way.</b> A semaphore with one permit per handler thread is the single source of truth
- * for free capacity: the fetch thread reserves exactly as many jobs as there are permits, so a reserved job never
- * waits in a queue while its lease runs. A handler gives its permit back as soon as it returns, before its outcome is
+ * <p><b>Why it is built this way.</b> A semaphore with one permit per handler thread (and one per prefetched job, if
+ * the worker prefetches) is the single source of truth for free capacity: the fetch thread reserves exactly as many
+ * jobs as there are permits, so a reserved job never waits in a queue while its lease runs, unless prefetch lets a
+ * bounded number wait for a thread. A handler gives its permit back as soon as it returns, before its outcome is
  * written, so reserving the next jobs overlaps writing the last ones; the completer drains whatever outcomes have
  * piled up into one driver call, so under load outcomes go in large batches with no added delay, and at low load one
  * at a time. Every job has one outcome at most: whoever claims it first (the handler, its timeout, shutdown, or a
@@ -115,7 +116,7 @@ final class WorkerRuntime {
     this.driver = harbor.driver();
     this.settings = settings;
     this.handlers = handlers;
-    this.slots = new Semaphore(settings.concurrency());
+    this.slots = new Semaphore(settings.concurrency() + settings.prefetch());
     this.handlerPool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), threads(name + "-handler-"));
     this.timers = new ScheduledThreadPoolExecutor(2, threads(name + "-heartbeat-"));
@@ -273,7 +274,8 @@ final class WorkerRuntime {
    * quiet spell. The slots are held from here on: a reserved job never waits for a thread.
    */
   private int takeSlots() {
-    int share = backlog ? (settings.concurrency() + fetchers.size() - 1) / fetchers.size() : settings.concurrency();
+    int capacity = settings.concurrency() + settings.prefetch();
+    int share = backlog ? (capacity + fetchers.size() - 1) / fetchers.size() : capacity;
     int free = slots.availablePermits();
     if (free > 0 && free < share) {
       long start = System.nanoTime();
@@ -356,10 +358,6 @@ final class WorkerRuntime {
     active.add(job);
     long every = settings.heartbeatInterval().toNanos();
     job.heartbeat = timers.scheduleWithFixedDelay(() -> heartbeat(job), every, every, TimeUnit.NANOSECONDS);
-    Duration timeout = leased.job().timeout();
-    if (timeout != null) {
-      job.timeout = timers.schedule(() -> timedOut(job, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
     handlerPool.execute(() -> run(job));
   }
 
@@ -466,7 +464,34 @@ final class WorkerRuntime {
 
   // ------------------------------------------------------------------------------------------------ handlers
 
+  /**
+   * A handler thread takes up a job: returns whether to run it. A job that waited for a thread (with {@link
+   * Worker.Builder#prefetch prefetch}) may meanwhile have lost its lease, and one that has not started when the worker
+   * stops is given back at once rather than begun. The timeout counts from here, not from the reserve.
+   */
+  private boolean start(RunningJob job) {
+    if (job.outcomeClaimed()) {
+      return false; // its lease was lost while it waited: already logged, counted and given up
+    }
+    if (!fetching) {
+      if (job.claimOutcome()) {
+        submit(job, new Completion.Release(job.id(), job.token, null));
+      }
+      return false;
+    }
+    Duration timeout = job.record.timeout();
+    if (timeout != null) {
+      job.timeout = timers.schedule(() -> timedOut(job, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    return true;
+  }
+
   private void run(RunningJob job) {
+    if (!start(job)) {
+      slots.release();
+      slotFreed();
+      return;
+    }
     JobRecord record = job.record;
     MDC.put("job.id", record.id().toString());
     MDC.put("job.type", record.type());

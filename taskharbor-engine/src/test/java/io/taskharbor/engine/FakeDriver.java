@@ -69,6 +69,21 @@ final class FakeDriver implements Driver {
     return id;
   }
 
+  /** Adds a READY job as {@link #add(String, String, String, int)} does, with a per-execution timeout. */
+  synchronized JobId add(String queue, String type, String payload, Duration timeout) {
+    JobId id = JobId.newId();
+    Instant now = Instant.now();
+    jobs.put(id, new JobRecord(id, queue, type, payload, 0, null, null, 0, 25, timeout, JobStatus.READY, null,
+        null, null, null, null, null, now, now, null));
+    return id;
+  }
+
+  /** Another worker finished this job meanwhile: it is DONE, and this worker's lease on it is gone. */
+  synchronized void finishElsewhere(JobId id) {
+    JobRecord j = jobs.get(id);
+    jobs.put(id, with(j, JobStatus.DONE, j.attempts(), null, null, j.runAt(), j.lastError(), Instant.now()));
+  }
+
   /** The test's handlers call this when they return, so that {@link ReserveCall#taken} is exact. */
   synchronized void handlerFinished() {
     handedOut--;

@@ -52,6 +52,8 @@ class WorkerBuilderTest {
     refused(() -> builder().fetchParallelism(0), "fetchParallelism");
     refused(() -> builder().fetchParallelism(65), "fetchParallelism");
     refused(() -> builder().concurrency(2).fetchParallelism(3).build(), "fetchParallelism");
+    refused(() -> builder().prefetch(-1), "prefetch");
+    refused(() -> builder().prefetch(10_001), "prefetch");
     refused(() -> builder().queues(), "queues");
     refused(() -> builder().queues("ok", "not ok"), "queue");
     refused(() -> builder().queues("a", "a"), "twice");

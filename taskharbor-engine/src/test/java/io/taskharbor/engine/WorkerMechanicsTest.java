@@ -103,6 +103,31 @@ class WorkerMechanicsTest {
   }
 
   @Test
+  @DisplayName("with prefetch, a reserve asks for up to prefetch more jobs than there are free handler threads, and "
+      + "never for more than that")
+  void prefetchReservesAheadOfTheFreeThreads() throws Exception {
+    addJobs("a", 400);
+    int concurrency = 4;
+    int prefetch = 6;
+    start(harbor.newWorker().queues("a").concurrency(concurrency).prefetch(prefetch).fetchParallelism(2)
+        .handle("work", Work.class, job -> {
+          try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(2));
+          } finally {
+            driver.handlerFinished();
+          }
+        }));
+
+    await("400 jobs are done", () -> driver.count(JobStatus.DONE) == 400);
+
+    List<ReserveCall> calls = List.copyOf(driver.reserves);
+    assertThat(calls).allSatisfy(call -> assertThat(call.max() + call.taken()).as("max + taken of %s", call)
+        .isLessThanOrEqualTo(concurrency + prefetch));
+    assertThat(calls).as("some reserve asked for more than the handler threads")
+        .anySatisfy(call -> assertThat(call.max() + call.taken()).isGreaterThan(concurrency));
+  }
+
+  @Test
   @DisplayName("a fetcher whose handler threads are all busy sleeps until one frees up, even with a wake-up pending")
   void aFetcherWithNoFreeThreadDoesNotSpin() throws Exception {
     addJobs("a", 10);
@@ -138,6 +163,83 @@ class WorkerMechanicsTest {
       }
     }
     return fetchers;
+  }
+
+  @Test
+  @DisplayName("a prefetched job's timeout counts from when it starts, not from the reserve")
+  void aPrefetchedJobsTimeoutStartsWithTheJob() throws Exception {
+    JobId slow = driver.add("a", "work", "{\"n\":0}", 25);
+    JobId quick = driver.add("a", "work", "{\"n\":1}", Duration.ofMillis(150));
+    start(harbor.newWorker().queues("a").concurrency(1).prefetch(1)
+        .handle("work", Work.class, job -> {
+          if (job.payload().n() == 0) {
+            Thread.sleep(400); // the quick job waits this long for the one thread
+          }
+        }));
+
+    await("both jobs are done", () -> driver.count(JobStatus.DONE) == 2);
+
+    assertThat(driver.completions).extracting(Completion::id).containsExactly(slow, quick);
+    assertThat(driver.completions).allSatisfy(c -> assertThat(c).isInstanceOf(Completion.Ack.class));
+  }
+
+  @Test
+  @DisplayName("a prefetched job whose lease is lost while it waits for a thread is never started")
+  void aPrefetchedJobThatLostItsLeaseIsNotStarted() throws Exception {
+    JobId first = driver.add("a", "work", "{\"n\":0}", 25);
+    JobId waiting = driver.add("a", "work", "{\"n\":1}", 25);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> started = new CopyOnWriteArrayList<>();
+    Worker worker = start(harbor.newWorker().queues("a").concurrency(1).prefetch(1)
+        .heartbeatInterval(Duration.ofMillis(10))
+        .handle("work", Work.class, job -> {
+          started.add(job.payload().n());
+          release.await(20, TimeUnit.SECONDS);
+        }));
+    await("both jobs are reserved", () -> driver.count(JobStatus.INFLIGHT) == 2);
+
+    driver.finishElsewhere(waiting);
+    await("the worker noticed the lost lease", () -> worker.metrics().lostLeases() == 1);
+    release.countDown();
+    await("the first job is done", () -> driver.completions.size() == 1);
+    Thread.sleep(100);
+
+    assertThat(started).containsExactly(0);
+    assertThat(driver.completions).extracting(Completion::id).containsExactly(first);
+  }
+
+  @Test
+  @DisplayName("jobs still waiting for a thread when the worker stops are given back at once, never started, their "
+      + "attempt not spent")
+  void stoppingReleasesPrefetchedJobs() throws Exception {
+    List<JobId> ids = addJobs("a", 3);
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> started = new CopyOnWriteArrayList<>();
+    Worker worker = start(harbor.newWorker().queues("a").concurrency(1).prefetch(2)
+        .handle("work", Work.class, job -> {
+          started.add(job.payload().n());
+          running.countDown();
+          release.await(20, TimeUnit.SECONDS);
+        }));
+    assertThat(running.await(20, TimeUnit.SECONDS)).isTrue();
+    await("all three jobs are reserved", () -> driver.count(JobStatus.INFLIGHT) == 3);
+
+    Thread stopper = new Thread(worker::close);
+    stopper.start();
+    await("the worker began to stop", () -> !worker.isRunning());
+    Thread.sleep(50); // it stops reserving right after it leaves the running state
+    release.countDown();
+    stopper.join(TimeUnit.SECONDS.toMillis(20));
+
+    assertThat(started).containsExactly(0);
+    assertThat(driver.job(ids.get(0)).status()).isEqualTo(JobStatus.DONE);
+    for (JobId id : ids.subList(1, 3)) {
+      assertThat(driver.job(id).status()).isEqualTo(JobStatus.READY);
+      assertThat(driver.job(id).attempts()).as("attempts of a job given back unstarted").isZero();
+    }
+    assertThat(driver.completions).filteredOn(c -> c instanceof Completion.Release).extracting(Completion::id)
+        .containsExactlyInAnyOrderElementsOf(ids.subList(1, 3));
   }
 
   @Test

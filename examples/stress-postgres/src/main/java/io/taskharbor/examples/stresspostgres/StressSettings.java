@@ -9,7 +9,7 @@ import java.util.Map;
  * {@link IllegalArgumentException} that names the argument and what it accepts.
  */
 record StressSettings(
-    Mode mode, int jobs, int queues, int workers, int concurrency, int fetchParallelism, int producers, int runs,
+    Mode mode, int jobs, int queues, int workers, int concurrency, int fetchParallelism, int prefetch, int producers, int runs,
     int warmupRuns, int enqueueBatch, String schema) {
 
   /** What the handlers do. */
@@ -24,7 +24,7 @@ record StressSettings(
 
   static final String USAGE = String.join(System.lineSeparator(),
       "usage: StressPostgresExample [--mode=mixed|noop|latency] [--jobs=N] [--queues=N] [--workers=N]",
-      "                             [--concurrency=N] [--fetch-parallelism=N] [--producers=N] [--runs=N]",
+      "                             [--concurrency=N] [--fetch-parallelism=N] [--prefetch=N] [--producers=N] [--runs=N]",
       "                             [--warmup-runs=N] [--enqueue-batch=N] [--schema=NAME]",
       "  --mode           mixed (default), noop or latency",
       "  --jobs           jobs per run (default 20000; latency mode: samples, default 200)",
@@ -32,6 +32,7 @@ record StressSettings(
       "  --workers        Worker instances, each with its own driver connection pool (default 1)",
       "  --concurrency    handler threads per worker (default 16)",
       "  --fetch-parallelism  reserves each worker keeps in flight under a backlog (default: the worker's, 1)",
+      "  --prefetch       reserved jobs each worker may hold waiting for a handler thread (default: the worker's, 0)",
       "  --producers      threads that enqueue the batches at once, each on its own connection (default 4)",
       "  --runs           measured repetitions; the median is reported (default 1)",
       "  --warmup-runs    runs before those, not measured: class loading and JIT compilation (default 1)",
@@ -45,6 +46,7 @@ record StressSettings(
     atLeast("workers", workers, 1);
     atLeast("concurrency", concurrency, 1);
     atLeast("fetch-parallelism", fetchParallelism, 1);
+    atLeast("prefetch", prefetch, 0);
     atLeast("producers", producers, 1);
     atLeast("runs", runs, 1);
     atLeast("warmup-runs", warmupRuns, 0);
@@ -72,13 +74,14 @@ record StressSettings(
         integer(values, "workers", 1),
         integer(values, "concurrency", 16),
         integer(values, "fetch-parallelism", 1),
+        integer(values, "prefetch", 0),
         integer(values, "producers", 4),
         integer(values, "runs", 1),
         integer(values, "warmup-runs", 1),
         integer(values, "enqueue-batch", 1000),
         values.getOrDefault("schema", "taskharbor_stress"));
     values.keySet().removeAll(List.of(
-        "mode", "jobs", "queues", "workers", "concurrency", "fetch-parallelism", "producers", "runs", "warmup-runs",
+        "mode", "jobs", "queues", "workers", "concurrency", "fetch-parallelism", "prefetch", "producers", "runs", "warmup-runs",
         "enqueue-batch", "schema"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown argument(s) " + values.keySet() + "\n" + USAGE);
