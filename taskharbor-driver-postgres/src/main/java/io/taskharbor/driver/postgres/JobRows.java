@@ -63,6 +63,38 @@ final class JobRows {
         instant(rs, 20));
   }
 
+  /**
+   * Reads a row that reserve just leased, from {@link Statements#RESERVED_COLUMNS}: the columns that reserve wrote are
+   * not read back but known ({@code INFLIGHT}, the lease expiry {@code expires}, {@code updated_at = now}), and so
+   * are those that a leasable job never has (a result, DLQ fields, a finish time): fewer columns to format, send and
+   * parse on the worker's hot path.
+   */
+  static JobRecord readReserved(ResultSet rs, Instant now, Instant expires) throws SQLException {
+    long timeout = rs.getLong(10);
+    Duration timeoutDuration = rs.wasNull() ? null : Duration.of(timeout, ChronoUnit.MICROS);
+    return new JobRecord(
+        new JobId(rs.getObject(1, UUID.class)),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getInt(5),
+        instant(rs, 6),
+        rs.getString(7),
+        rs.getInt(8),
+        rs.getInt(9),
+        timeoutDuration,
+        JobStatus.INFLIGHT,
+        new LeaseToken(rs.getObject(11, UUID.class)),
+        expires,
+        rs.getString(12),
+        null,
+        null,
+        null,
+        requireInstant(rs, 13),
+        now,
+        null);
+  }
+
   static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     return t == null ? null : t.toInstant();

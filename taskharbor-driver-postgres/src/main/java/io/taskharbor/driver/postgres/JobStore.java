@@ -282,16 +282,17 @@ final class JobStore {
   List<LeasedJob> reserve(Connection c, String queue, int max, Instant now, Duration lease) throws SQLException {
     NamedSql s = sql.reserve;
     List<Reserved> reserved = new ArrayList<>();
+    Instant expires = now.plus(lease);
     try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
       JobRows.Params.of(ps, s)
           .text("queue", queue)
           .integer("max", max)
           .instant("now", now)
-          .instant("expires", now.plus(lease));
+          .instant("expires", expires);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if (!rs.getBoolean("swept")) {
-            reserved.add(new Reserved(JobRows.read(rs), JobRows.requireInstant(rs, "claimable_at")));
+          if (!rs.getBoolean(15)) { // swept: moved to the DLQ, not leased
+            reserved.add(new Reserved(JobRows.readReserved(rs, now, expires), JobRows.requireInstant(rs, 14)));
           }
         }
       }

@@ -35,6 +35,14 @@ final class Statements {
       + "attempts, max_attempts, timeout_micros, status, lease_token, lease_expires_at, last_error, result::text AS "
       + "result, dlq_reason, dlq_failed_at, created_at, updated_at, finished_at";
 
+  /**
+   * What reserve returns of each row, in the order {@link JobRows#readReserved} reads them: what it did not just write
+   * and what a leasable job can hold, then the row's reserve-order instant and whether the DLQ sweep took it.
+   */
+  static final String RESERVED_COLUMNS = "j.id, j.queue, j.type, j.payload::text AS payload, j.priority, j.run_at, "
+      + "j.idempotency_key, j.attempts, j.max_attempts, j.timeout_micros, j.lease_token, j.last_error, j.created_at, "
+      + "c.available_at AS claimable_at, c.swept";
+
   final String schema;
   final String table;
 
@@ -211,8 +219,8 @@ final class Statements {
         FROM chosen c
         WHERE j.ctid = ANY (ARRAY(SELECT q.tid FROM chosen q)) AND j.ctid = c.tid AND j.id = c.id
           AND (SELECT m.mode FROM commit_mode m) IS NOT NULL
-        RETURNING %3$s, c.available_at AS claimable_at, c.swept
-        """.formatted(t, LAST_ATTEMPT_EXPIRED, columns("j"), LEASE_COMMIT_MODE));
+        RETURNING %3$s
+        """.formatted(t, LAST_ATTEMPT_EXPIRED, RESERVED_COLUMNS, LEASE_COMMIT_MODE));
 
     extendLease = NamedSql.of("""
         WITH commit_mode AS MATERIALIZED (%2$s),
@@ -375,13 +383,5 @@ final class Statements {
       b.append(" ORDER BY id LIMIT :limit::int");
       return NamedSql.of(b.toString());
     });
-  }
-
-  private static String columns(String alias) {
-    StringBuilder b = new StringBuilder();
-    for (String c : COLUMNS.split(", ")) {
-      b.append(b.length() == 0 ? "" : ", ").append(alias).append('.').append(c);
-    }
-    return b.toString();
   }
 }
