@@ -51,6 +51,14 @@ class StressPostgresExampleTest {
   }
 
   @Test
+  void theNoopBenchmarkWithPrefetchFinishesEveryJob() throws Exception {
+    StressSettings settings = StressSettings.parse(List.of("--mode=noop", "--jobs=2000", "--prefetch=256",
+        "--runs=2", "--warmup-runs=0", "--schema=" + schema));
+
+    assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
+  }
+
+  @Test
   void theLatencyModeStartsEveryJob() throws Exception {
     StressSettings settings = StressSettings.parse(List.of("--mode=latency", "--jobs=20", "--schema=" + schema));
 

@@ -18,6 +18,8 @@ class StressSettingsTest {
     assertThat(s.mode()).isEqualTo(Mode.MIXED);
     assertThat(List.of(s.jobs(), s.queues(), s.workers(), s.concurrency(), s.fetchParallelism(), s.producers(),
         s.runs(), s.warmupRuns(), s.enqueueBatch())).containsExactly(20_000, 4, 1, 16, 1, 4, 1, 1, 1000);
+    assertThat(s.prefetch()).isZero();
+    assertThat(StressSettings.parse(List.of("--prefetch=256")).prefetch()).isEqualTo(256);
     assertThat(StressSettings.parse(List.of("--mode=latency")).jobs()).isEqualTo(200);
     assertThat(StressSettings.parse(List.of("--jobs=20_000", "--mode=NOOP")).jobs()).isEqualTo(20_000);
   }
@@ -28,6 +30,7 @@ class StressSettingsTest {
       "--jobs=many         | --jobs must be a whole number",
       "--producers=0       | --producers must be at least 1",
       "--fetch-parallelism=0 | --fetch-parallelism must be at least 1",
+      "--prefetch=-1       | --prefetch must be at least 0",
       "--warmup-runs=-1    | --warmup-runs must be at least 0",
       "--mode=fast         | --mode must be mixed, noop or latency",
       "--schema=Public     | --schema must be a lower-case SQL identifier",
