@@ -7,7 +7,11 @@ import io.taskharbor.spi.NewJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -145,5 +149,36 @@ class ValidationTest {
     assertThat(ids).doesNotHaveDuplicates();
     assertThat(ids.get(0).toString().substring(0, 8)).isLessThanOrEqualTo(ids.get(999).toString().substring(0, 8));
     assertThatThrownBy(() -> JobId.parse("nope")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  @DisplayName("new job ids are version 7 UUIDs with the IETF variant and the current time, unique across threads")
+  void newJobIdsAreUuidV7() throws Exception {
+    long before = System.currentTimeMillis();
+    Set<JobId> ids = ConcurrentHashMap.newKeySet();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      threads.add(new Thread(() -> {
+        for (int i = 0; i < 50_000; i++) {
+          ids.add(JobId.newId());
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    long after = System.currentTimeMillis();
+
+    assertThat(ids).hasSize(200_000);
+    Set<Long> lowBits = new HashSet<>();
+    for (JobId id : ids) {
+      UUID u = id.uuid();
+      assertThat(u.version()).isEqualTo(7);
+      assertThat(u.variant()).isEqualTo(2);
+      assertThat(u.getMostSignificantBits() >>> 16).isBetween(before, after);
+      lowBits.add(u.getLeastSignificantBits() & 0xFFFF);
+    }
+    assertThat(lowBits).as("distinct values of 16 random bits over 200,000 ids").hasSizeGreaterThan(60_000);
   }
 }
