@@ -1564,5 +1564,21 @@ public final class TckRules {
      * <p>If this fails, check batch completion: one outcome per item, in order.
      */
     void required_manyJobsAllComplete() throws Exception;
+
+    /**
+     * A worker that reserves ahead of its threads ({@code prefetch}) still runs every job exactly once.
+     *
+     * <p>If this fails, check that reserve never hands out a job that is already leased, and that a batch of
+     * completions larger than a reserve is applied item by item.
+     */
+    void required_prefetchedJobsAllCompleteOnce() throws Exception;
+
+    /**
+     * Jobs reserved ahead of the threads and still waiting when the worker stops are released unstarted: READY, no
+     * lease, their attempt not counted.
+     *
+     * <p>If this fails, check the release completion: it must clear the lease and decrement attempts.
+     */
+    void required_stoppingReleasesPrefetchedJobsUnstarted() throws Exception;
   }
 }

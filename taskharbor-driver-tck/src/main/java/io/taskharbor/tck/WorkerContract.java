@@ -464,7 +464,17 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
   @Test
   @DisplayName("300 quick jobs on several handler threads all end DONE, each run exactly once")
   public void required_manyJobsAllComplete() throws Exception {
-    int count = 300;
+    everyJobRunsOnce(300, worker().concurrency(8));
+  }
+
+  @Override
+  @Test
+  @DisplayName("with prefetch, 300 quick jobs on two handler threads all end DONE, each run exactly once")
+  public void required_prefetchedJobsAllCompleteOnce() throws Exception {
+    everyJobRunsOnce(300, worker().concurrency(2).prefetch(32));
+  }
+
+  private void everyJobRunsOnce(int count, Worker.Builder builder) throws InterruptedException {
     List<JobRequest> requests = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       requests.add(JobRequest.builder(TYPE, new Task("n" + i)).queue(QUEUE).build());
@@ -476,11 +486,51 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
       ran.add(name);
       runs.incrementAndGet();
     };
-    Worker w = started(worker().concurrency(8).handle(TYPE, Task.class, job -> record.accept(job.payload().name())));
+    Worker w = started(builder.handle(TYPE, Task.class, job -> record.accept(job.payload().name())));
 
     await("every job is DONE", () -> driver().stats(QUEUE, clock.instant()).done() == count);
     assertThat(ran).hasSize(count);
     assertThat(runs).hasValue(count);
     await("metrics counted", () -> w.metrics().succeeded() == count);
+  }
+
+  @Override
+  @Test
+  @DisplayName("stop releases prefetched jobs that are still waiting for a thread: READY, unstarted, attempt not "
+      + "counted")
+  public void required_stoppingReleasesPrefetchedJobsUnstarted() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Set<String> started = ConcurrentHashMap.newKeySet();
+    Worker w = started(worker().concurrency(1).prefetch(3).handle(TYPE, Task.class, job -> {
+      started.add(job.payload().name());
+      running.countDown();
+      release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }));
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(enqueue("p" + i));
+    }
+    assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    await("all four jobs are reserved", () -> driver().stats(QUEUE, clock.instant()).inflight() == 4);
+
+    Thread stopper = new Thread(w::stop);
+    stopper.start();
+    await("the worker began to stop", () -> !w.isRunning());
+    Thread.sleep(50); // it stops reserving right after it leaves the running state
+    release.countDown();
+    stopper.join(WAIT.toMillis());
+
+    assertThat(started).hasSize(1);
+    for (int i = 0; i < ids.size(); i++) {
+      JobRecord r = job(ids.get(i));
+      if (started.contains("p" + i)) {
+        assertThat(r.status()).isEqualTo(JobStatus.DONE);
+      } else {
+        assertThat(r.status()).as("job p%d, never started", i).isEqualTo(JobStatus.READY);
+        assertThat(r.attempts()).isZero();
+        assertThat(r.leaseToken()).isNull();
+      }
+    }
   }
 }
