@@ -245,8 +245,8 @@ public final class Worker implements AutoCloseable {
       Driver driver = harbor.driver();
       WorkerSettings settings = new WorkerSettings(
           queues.isEmpty() ? List.of(Limits.DEFAULT_QUEUE) : List.copyOf(queues),
-          concurrency, leaseDuration, heartbeat, pollInterval, shutdownTimeout, backoff, completionBatchSize, fetchCooldown,
-          fetch, prefetch, driver.capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS));
+          concurrency, leaseDuration, heartbeat, pollInterval, shutdownTimeout, backoff, completionBatchSize,
+          fetchCooldown, fetch, prefetch, driver.capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS));
       return new Worker(new WorkerRuntime(harbor, settings, Map.copyOf(handlers)));
     }
   }
