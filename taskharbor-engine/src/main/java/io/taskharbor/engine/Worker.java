@@ -238,9 +238,9 @@ public final class Worker implements AutoCloseable {
             + leaseDuration + "), e.g. a third of it");
       }
       int fetch = fetchParallelism != null ? fetchParallelism : 1;
-      if (fetch > concurrency) {
-        throw new IllegalArgumentException("fetchParallelism (" + fetch + ") must not exceed concurrency ("
-            + concurrency + "): each reserve in flight needs at least one free handler thread");
+      if (fetch > concurrency + prefetch) {
+        throw new IllegalArgumentException("fetchParallelism (" + fetch + ") must not exceed concurrency + prefetch ("
+            + (concurrency + prefetch) + "): each reserve in flight needs at least one free slot");
       }
       Driver driver = harbor.driver();
       WorkerSettings settings = new WorkerSettings(

@@ -52,6 +52,8 @@ class WorkerBuilderTest {
     refused(() -> builder().fetchParallelism(0), "fetchParallelism");
     refused(() -> builder().fetchParallelism(65), "fetchParallelism");
     refused(() -> builder().concurrency(2).fetchParallelism(3).build(), "fetchParallelism");
+    assertThat(builder().concurrency(2).prefetch(1).fetchParallelism(3).build()).isNotNull();
+    refused(() -> builder().concurrency(2).prefetch(1).fetchParallelism(4).build(), "concurrency + prefetch");
     refused(() -> builder().prefetch(-1), "prefetch");
     refused(() -> builder().prefetch(10_001), "prefetch");
     refused(() -> builder().queues(), "queues");
