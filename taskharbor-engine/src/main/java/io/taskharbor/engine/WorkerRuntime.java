@@ -271,7 +271,7 @@ final class WorkerRuntime {
    * keep freeing up (jobs finishing), waits for more, up to the fetch cooldown in all and a fifth of it without any
    * slot freeing: a busy worker with short jobs then reserves full batches (a reserve costs the database several
    * times more than one more row in it), while one whose other jobs run long reserves what is free after that short
-   * quiet spell. The slots are held from here on: a reserved job never waits for a thread.
+   * quiet spell. The slots are held from here on, so a reserved job waits for a thread only if it is prefetched.
    */
   private int takeSlots() {
     int capacity = settings.concurrency() + settings.prefetch();
@@ -362,11 +362,13 @@ final class WorkerRuntime {
   }
 
   /**
-   * A handler thread freed up: tells the fetchers that wait for one. A fetcher counts itself as waiting before it
-   * looks at the free slots, and a handler frees its slot before it looks at the count, so one of the two always sees
-   * the other: no wake-up is lost, and a fetcher waiting for work (not for threads) is not woken for nothing.
+   * Gives back the slot of a job that is over (or was never started) and tells the fetchers that wait for one. A
+   * fetcher counts itself as waiting before it looks at the free slots, and the slot is freed here before the count
+   * is read, so one of the two always sees the other: no wake-up is lost, and a fetcher waiting for work (not for
+   * slots) is not woken for nothing.
    */
-  private void slotFreed() {
+  private void freeSlot() {
+    slots.release();
     if (slotWaiters.get() > 0) {
       wakeLock.lock();
       try {
@@ -469,7 +471,7 @@ final class WorkerRuntime {
    * Worker.Builder#prefetch prefetch}) may meanwhile have lost its lease, and one that has not started when the worker
    * stops is given back at once rather than begun. The timeout counts from here, not from the reserve.
    */
-  private boolean start(RunningJob job) {
+  private boolean begin(RunningJob job) {
     if (job.outcomeClaimed()) {
       return false; // its lease was lost while it waited: already logged, counted and given up
     }
@@ -487,9 +489,8 @@ final class WorkerRuntime {
   }
 
   private void run(RunningJob job) {
-    if (!start(job)) {
-      slots.release();
-      slotFreed();
+    if (!begin(job)) {
+      freeSlot();
       return;
     }
     JobRecord record = job.record;
@@ -523,8 +524,7 @@ final class WorkerRuntime {
       MDC.remove("job.type");
       MDC.remove("job.queue");
       MDC.remove("job.attempt");
-      slots.release();
-      slotFreed();
+      freeSlot();
     }
   }
 

@@ -37,30 +37,10 @@ final class JobRows {
    * position, not by name: pgjdbc lower-cases and hashes a label on every lookup, twenty per row.
    */
   static JobRecord read(ResultSet rs) throws SQLException {
-    long timeout = rs.getLong(10);
-    Duration timeoutDuration = rs.wasNull() ? null : Duration.of(timeout, ChronoUnit.MICROS);
     UUID token = rs.getObject(12, UUID.class);
-    return new JobRecord(
-        new JobId(rs.getObject(1, UUID.class)),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getString(4),
-        rs.getInt(5),
-        instant(rs, 6),
-        rs.getString(7),
-        rs.getInt(8),
-        rs.getInt(9),
-        timeoutDuration,
-        status(rs.getString(11)),
-        token == null ? null : new LeaseToken(token),
-        instant(rs, 13),
-        rs.getString(14),
-        rs.getString(15),
-        rs.getString(16),
-        instant(rs, 17),
-        requireInstant(rs, 18),
-        requireInstant(rs, 19),
-        instant(rs, 20));
+    return record(rs, status(rs.getString(11)), token == null ? null : new LeaseToken(token), instant(rs, 13),
+        rs.getString(14), rs.getString(15), rs.getString(16), instant(rs, 17), requireInstant(rs, 18),
+        requireInstant(rs, 19), instant(rs, 20));
   }
 
   /**
@@ -70,29 +50,23 @@ final class JobRows {
    * parse on the worker's hot path.
    */
   static JobRecord readReserved(ResultSet rs, Instant now, Instant expires) throws SQLException {
+    return record(rs, JobStatus.INFLIGHT, new LeaseToken(rs.getObject(11, UUID.class)), expires, rs.getString(12),
+        null, null, null, requireInstant(rs, 13), now, null);
+  }
+
+  /**
+   * A job record from the ten columns that {@link Statements#COLUMNS} and {@link Statements#RESERVED_COLUMNS} begin
+   * with (id to timeout), and the rest as given.
+   */
+  private static JobRecord record(ResultSet rs, JobStatus status, @Nullable LeaseToken token,
+      @Nullable Instant leaseExpiresAt, @Nullable String lastError, @Nullable String result,
+      @Nullable String dlqReason, @Nullable Instant dlqFailedAt, Instant createdAt, Instant updatedAt,
+      @Nullable Instant finishedAt) throws SQLException {
     long timeout = rs.getLong(10);
     Duration timeoutDuration = rs.wasNull() ? null : Duration.of(timeout, ChronoUnit.MICROS);
-    return new JobRecord(
-        new JobId(rs.getObject(1, UUID.class)),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getString(4),
-        rs.getInt(5),
-        instant(rs, 6),
-        rs.getString(7),
-        rs.getInt(8),
-        rs.getInt(9),
-        timeoutDuration,
-        JobStatus.INFLIGHT,
-        new LeaseToken(rs.getObject(11, UUID.class)),
-        expires,
-        rs.getString(12),
-        null,
-        null,
-        null,
-        requireInstant(rs, 13),
-        now,
-        null);
+    return new JobRecord(new JobId(rs.getObject(1, UUID.class)), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getInt(5), instant(rs, 6), rs.getString(7), rs.getInt(8), rs.getInt(9), timeoutDuration, status, token,
+        leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt, finishedAt);
   }
 
   static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {

@@ -418,7 +418,7 @@ final class JobStore {
       boolean summary = false;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          UUID id = rs.getObject("id", UUID.class);
+          UUID id = rs.getObject(1, UUID.class); // by position: this runs for every applied outcome
           if (id == null) {
             summary = true;
           } else {

@@ -71,8 +71,9 @@ final class Statements {
    * moved to the DLQ) and up to {@code :max} claimable jobs in reserve order read from {@code th_jobs_reserve_idx}
    * (no sort; {@code picked}), both locked with {@code SKIP LOCKED} so concurrent reservers pass each other instead of
    * waiting; the two sets exclude each other. The {@code UPDATE} finds them again by {@code ctid} (a TID scan, no
-   * index descent): a row locked by this statement cannot get a newer version meanwhile, and the id is checked too. One {@code UPDATE} for both, rather than one each, because every
-   * {@code UPDATE} node opens all of the table's indexes when the statement starts, rows or not. Returns every row it
+   * index descent): a row locked by this statement cannot get a newer version meanwhile, and the id is checked too.
+   * One {@code UPDATE} for both, rather than one each, because every {@code UPDATE} node opens all of the table's
+   * indexes when the statement starts, rows or not. Returns every row it
    * changed, {@code swept} telling the two apart. {@code RETURNING} does not keep the pick's order: the caller sorts
    * by the returned order key.
    */
