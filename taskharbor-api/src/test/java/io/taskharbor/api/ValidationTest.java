@@ -181,4 +181,24 @@ class ValidationTest {
     }
     assertThat(lowBits).as("distinct values of 16 random bits over 200,000 ids").hasSizeGreaterThan(60_000);
   }
+
+  @Test
+  @DisplayName("the hand-written queue check accepts exactly what Limits.QUEUE_NAME matches")
+  void queueCheckAgreesWithThePattern() {
+    List<String> names = new ArrayList<>(List.of("", "q".repeat(128), "q".repeat(129), "a.b:c-d_9", "ünï"));
+    for (char c = 0; c < 0x300; c++) {
+      names.add("x" + c + "y");
+    }
+    for (String name : names) {
+      boolean matches = Limits.QUEUE_NAME.matcher(name).matches();
+      boolean accepted;
+      try {
+        Validation.queue(name);
+        accepted = true;
+      } catch (IllegalArgumentException e) {
+        accepted = false;
+      }
+      assertThat(accepted).as("queue name %s", name).isEqualTo(matches);
+    }
+  }
 }
