@@ -1,5 +1,6 @@
 package io.taskharbor.api;
 
+import io.taskharbor.api.internal.Checks;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -20,11 +21,11 @@ public record JobQuery(
 
   public JobQuery {
     if (queue != null) {
-      Validation.queue(queue);
+      Checks.queue(queue);
     }
     statuses = Set.copyOf(Objects.requireNonNull(statuses, "statuses"));
     if (type != null) {
-      Validation.type(type);
+      Checks.type(type);
     }
     if (limit < 1 || limit > Limits.MAX_PAGE_SIZE) {
       throw new IllegalArgumentException(

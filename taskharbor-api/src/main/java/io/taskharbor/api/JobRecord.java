@@ -73,4 +73,171 @@ public record JobRecord(
   public boolean hasValidLease(Instant now) {
     return status == JobStatus.INFLIGHT && leaseExpiresAt != null && leaseExpiresAt.isAfter(now);
   }
+
+  /**
+   * Starts a record with the fields every job has; the others take their defaults (READY, priority 0, no attempts,
+   * {@value Limits#DEFAULT_MAX_ATTEMPTS} max attempts, updated at creation, nothing else set). Drivers build records
+   * this way (or with {@link #toBuilder()}): a field added to the record in a later version gets a default here, so
+   * code that builds records keeps compiling, which the canonical constructor does not promise.
+   */
+  public static Builder builder(JobId id, String queue, String type, String payload, Instant createdAt) {
+    return new Builder(id, queue, type, payload, createdAt);
+  }
+
+  /** Returns a builder that starts from every field of this record. */
+  public Builder toBuilder() {
+    Builder b = new Builder(id, queue, type, payload, createdAt);
+    b.priority = priority;
+    b.runAt = runAt;
+    b.idempotencyKey = idempotencyKey;
+    b.attempts = attempts;
+    b.maxAttempts = maxAttempts;
+    b.timeout = timeout;
+    b.status = status;
+    b.leaseToken = leaseToken;
+    b.leaseExpiresAt = leaseExpiresAt;
+    b.lastError = lastError;
+    b.result = result;
+    b.dlqReason = dlqReason;
+    b.dlqFailedAt = dlqFailedAt;
+    b.updatedAt = updatedAt;
+    b.finishedAt = finishedAt;
+    return b;
+  }
+
+  /** A mutable builder of {@link JobRecord}s; not thread-safe. {@link #build()} applies the record's checks. */
+  public static final class Builder {
+    private JobId id;
+    private String queue;
+    private String type;
+    private String payload;
+    private int priority;
+    private @Nullable Instant runAt;
+    private @Nullable String idempotencyKey;
+    private int attempts;
+    private int maxAttempts = Limits.DEFAULT_MAX_ATTEMPTS;
+    private @Nullable Duration timeout;
+    private JobStatus status = JobStatus.READY;
+    private @Nullable LeaseToken leaseToken;
+    private @Nullable Instant leaseExpiresAt;
+    private @Nullable String lastError;
+    private @Nullable String result;
+    private @Nullable String dlqReason;
+    private @Nullable Instant dlqFailedAt;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private @Nullable Instant finishedAt;
+
+    private Builder(JobId id, String queue, String type, String payload, Instant createdAt) {
+      this.id = Objects.requireNonNull(id, "id");
+      this.queue = Objects.requireNonNull(queue, "queue");
+      this.type = Objects.requireNonNull(type, "type");
+      this.payload = Objects.requireNonNull(payload, "payload");
+      this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+      this.updatedAt = createdAt;
+    }
+
+    /** Sets payload: the payload, a JSON document. */
+    public Builder payload(String payload) {
+      this.payload = Objects.requireNonNull(payload, "payload");
+      return this;
+    }
+
+    /** Sets priority: higher runs first; default 0. */
+    public Builder priority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    /** Sets runAt: when the job may run first; null for as soon as it is enqueued. */
+    public Builder runAt(@Nullable Instant runAt) {
+      this.runAt = runAt;
+      return this;
+    }
+
+    /** Sets idempotencyKey: the per-queue deduplication key, or null. */
+    public Builder idempotencyKey(@Nullable String idempotencyKey) {
+      this.idempotencyKey = idempotencyKey;
+      return this;
+    }
+
+    /** Sets attempts: how many times the job was handed to a worker; default 0. */
+    public Builder attempts(int attempts) {
+      this.attempts = attempts;
+      return this;
+    }
+
+    /** Sets maxAttempts: the most deliveries; default {@value Limits#DEFAULT_MAX_ATTEMPTS}. */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** Sets timeout: the per-execution timeout, or null. */
+    public Builder timeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Sets status: the status; default READY. */
+    public Builder status(JobStatus status) {
+      this.status = Objects.requireNonNull(status, "status");
+      return this;
+    }
+
+    /** Sets leaseToken: the current lease token, or null. */
+    public Builder leaseToken(@Nullable LeaseToken leaseToken) {
+      this.leaseToken = leaseToken;
+      return this;
+    }
+
+    /** Sets leaseExpiresAt: the current lease expiry, or null. */
+    public Builder leaseExpiresAt(@Nullable Instant leaseExpiresAt) {
+      this.leaseExpiresAt = leaseExpiresAt;
+      return this;
+    }
+
+    /** Sets lastError: the latest failure, or null. */
+    public Builder lastError(@Nullable String lastError) {
+      this.lastError = lastError;
+      return this;
+    }
+
+    /** Sets result: the result (JSON), or null. */
+    public Builder result(@Nullable String result) {
+      this.result = result;
+      return this;
+    }
+
+    /** Sets dlqReason: why the job is in the DLQ, or null. */
+    public Builder dlqReason(@Nullable String dlqReason) {
+      this.dlqReason = dlqReason;
+      return this;
+    }
+
+    /** Sets dlqFailedAt: when it went to the DLQ, or null. */
+    public Builder dlqFailedAt(@Nullable Instant dlqFailedAt) {
+      this.dlqFailedAt = dlqFailedAt;
+      return this;
+    }
+
+    /** Sets updatedAt: when it last changed; default its creation. */
+    public Builder updatedAt(Instant updatedAt) {
+      this.updatedAt = Objects.requireNonNull(updatedAt, "updatedAt");
+      return this;
+    }
+
+    /** Sets finishedAt: when it finished, or null. */
+    public Builder finishedAt(@Nullable Instant finishedAt) {
+      this.finishedAt = finishedAt;
+      return this;
+    }
+
+    /** Builds the record. */
+    public JobRecord build() {
+      return new JobRecord(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts, timeout,
+          status, leaseToken, leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt,
+          finishedAt);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.taskharbor.api;
 
+import io.taskharbor.api.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -34,20 +35,20 @@ public record JobRequest(
 
   /** Validates all fields; see {@link Builder#build()}. */
   public JobRequest {
-    Validation.type(type);
+    Checks.type(type);
     Objects.requireNonNull(payload, "payload must not be null: pass an empty record or Map.of() for no data");
-    Validation.queue(queue);
+    Checks.queue(queue);
     if (runAt != null) {
-      runAt = Validation.instant(runAt, "runAt");
+      runAt = Checks.instant(runAt, "runAt");
     }
     if (idempotencyKey != null) {
-      Validation.idempotencyKey(idempotencyKey);
+      Checks.idempotencyKey(idempotencyKey);
     }
     if (maxAttempts != null) {
-      Validation.maxAttempts(maxAttempts);
+      Checks.maxAttempts(maxAttempts);
     }
     if (timeout != null) {
-      Validation.positive(timeout, "timeout");
+      Checks.positive(timeout, "timeout");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.taskharbor.api;
 
+import io.taskharbor.api.internal.Checks;
 import java.time.Instant;
 import java.util.regex.Pattern;
 
@@ -10,16 +11,16 @@ public final class Limits {
   public static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
   /** The longest job type, in characters. */
-  public static final int MAX_TYPE_LENGTH = 255;
+  public static final int MAX_TYPE_LENGTH = Checks.MAX_TYPE_LENGTH;
 
   /** The longest idempotency key, in characters. */
-  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = Checks.MAX_IDEMPOTENCY_KEY_LENGTH;
 
   /** The earliest instant a job may be scheduled at or a driver may be told is now. */
-  public static final Instant MIN_INSTANT = Instant.parse("1970-01-01T00:00:00Z");
+  public static final Instant MIN_INSTANT = Checks.MIN_INSTANT;
 
   /** The latest instant a job may be scheduled at or a driver may be told is now. */
-  public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
+  public static final Instant MAX_INSTANT = Checks.MAX_INSTANT;
 
   /** The most jobs one list page may hold. */
   public static final int MAX_PAGE_SIZE = 1000;

@@ -2,7 +2,8 @@ package io.taskharbor.spi;
 
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.LeaseToken;
-import io.taskharbor.api.Validation;
+import io.taskharbor.api.internal.Checks;
+import io.taskharbor.api.internal.Json;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -43,10 +44,10 @@ public sealed interface Completion permits Completion.Ack, Completion.Retry, Com
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(token, "token");
       if (runAt != null) {
-        runAt = Validation.instant(runAt, "runAt");
+        runAt = Checks.instant(runAt, "runAt");
       }
       if (error != null) {
-        Validation.text(error, "error");
+        Checks.text(error, "error");
       }
     }
   }
@@ -59,9 +60,9 @@ public sealed interface Completion permits Completion.Ack, Completion.Retry, Com
     public Fail {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(token, "token");
-      Validation.text(Objects.requireNonNull(reason, "reason"), "reason");
+      Checks.text(Objects.requireNonNull(reason, "reason"), "reason");
       if (error != null) {
-        Validation.text(error, "error");
+        Checks.text(error, "error");
       }
     }
   }
@@ -75,7 +76,7 @@ public sealed interface Completion permits Completion.Ack, Completion.Retry, Com
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(token, "token");
       if (runAt != null) {
-        runAt = Validation.instant(runAt, "runAt");
+        runAt = Checks.instant(runAt, "runAt");
       }
     }
   }

@@ -47,7 +47,34 @@ public interface Driver extends AutoCloseable {
   /** Returns the driver's name, such as {@code "memory"} or {@code "postgres"}. */
   String name();
 
-  /** Returns the optional capabilities this driver has. Default: none. */
+  /**
+   * Returns the optional extension of type {@code type} that this driver offers, such as {@link WakeUpNotifications}.
+   * The engine and the TCK discover extensions here and never assume one: a driver without it returns empty, and the
+   * TCK skips that extension's rules by name. A driver offers an extension by returning an implementation (often
+   * itself) for its interface; the same call returns the same object every time. The default offers none, except
+   * that it bridges a driver that still declares {@link Capability#WAKE_UP_NOTIFICATIONS} to {@link
+   * WakeUpNotifications}.
+   *
+   * @param type the extension's interface
+   * @return the extension, or empty when the driver does not offer it
+   */
+  @SuppressWarnings("deprecation")
+  default <T> Optional<T> extension(Class<T> type) {
+    java.util.Objects.requireNonNull(type, "type must not be null");
+    if (type == WakeUpNotifications.class && capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS)) {
+      WakeUpNotifications bridge = this::subscribe;
+      return Optional.of(type.cast(bridge));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the optional capabilities this driver has. Default: none.
+   *
+   * @deprecated offer {@link WakeUpNotifications} through {@link #extension(Class)} instead; kept so that drivers
+   *     written against the first SPI version keep working
+   */
+  @Deprecated
   default Set<Capability> capabilities() {
     return Set.of();
   }
@@ -141,15 +168,18 @@ public interface Driver extends AutoCloseable {
   long purge(Set<JobStatus> statuses, Instant finishedBefore);
 
   /**
-   * Registers a listener that is told, with a queue name, when jobs may have become available in that queue. The
-   * listener must return quickly; it may be called from any thread, spuriously, or not at all (polling stays the
-   * safety net). Only for drivers with {@link Capability#WAKE_UP_NOTIFICATIONS}.
+   * Registers a wake-up listener, as {@link WakeUpNotifications#subscribe} does.
    *
    * @return a handle whose {@code close()} unregisters the listener
    * @throws UnsupportedOperationException if the driver lacks the capability
+   * @deprecated use {@code extension(WakeUpNotifications.class)}; kept so that drivers written against the first SPI
+   *     version keep working
    */
+  @Deprecated
   default Subscription subscribe(Consumer<String> listener) {
-    throw new UnsupportedOperationException(name() + " driver has no wake-up notifications");
+    return extension(WakeUpNotifications.class)
+        .orElseThrow(() -> new UnsupportedOperationException(name() + " driver has no wake-up notifications"))
+        .subscribe(listener);
   }
 
   /** Releases the driver's resources. Idempotent. Afterwards every other call throws {@link IllegalStateException}. */

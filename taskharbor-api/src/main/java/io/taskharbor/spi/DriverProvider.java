@@ -9,6 +9,23 @@ import java.net.URI;
  */
 public interface DriverProvider {
 
+  /**
+   * The version of the driver SPI that this {@code taskharbor-api} defines. It grows when a change would make a
+   * driver built for the previous version misbehave; additions with defaults (a new {@link Driver#extension
+   * extension}, a new builder field) do not change it.
+   */
+  int SPI_VERSION = 2;
+
+  /**
+   * Returns the SPI version this driver was built for. Implement it as {@code return DriverProvider.SPI_VERSION;}:
+   * the compiler copies the constant into the provider, so the value records the SPI the driver was compiled
+   * against. {@link Drivers} refuses a driver built for another version with an {@link
+   * io.taskharbor.api.IncompatibleDriverException}. The default, 1, is the version before versioning.
+   */
+  default int spiVersion() {
+    return 1;
+  }
+
   /** Returns a short name, such as {@code "memory"} or {@code "postgres"}. */
   String name();
 

@@ -2,6 +2,7 @@ package io.taskharbor.spi;
 
 import io.taskharbor.api.AmbiguousDriverException;
 import io.taskharbor.api.DriverNotFoundException;
+import io.taskharbor.api.IncompatibleDriverException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.CodeSource;
@@ -34,6 +35,7 @@ public final class Drivers {
    * @throws IllegalArgumentException if {@code uri} is not a URI
    * @throws DriverNotFoundException if no driver accepts it; the message lists the drivers found
    * @throws AmbiguousDriverException if more than one does
+   * @throws IncompatibleDriverException if the driver that accepts it was built for another SPI version
    */
   public static Driver open(String uri) {
     Objects.requireNonNull(uri, "uri");
@@ -87,7 +89,7 @@ public final class Drivers {
     List<DriverProvider> all = providers(loader);
     URI memory = URI.create("memory:/");
     if (all.size() == 1 && all.get(0).accepts(memory)) {
-      return all.get(0).open(DriverConfig.of(memory));
+      return compatible(all.get(0)).open(DriverConfig.of(memory));
     }
     List<String> names = names(all);
     if (all.isEmpty()) {
@@ -126,7 +128,22 @@ public final class Drivers {
               + ". Remove one of these jars from the class path",
           described);
     }
-    return matching.get(0);
+    return compatible(matching.get(0));
+  }
+
+  /** Returns {@code provider} if it was built for this SPI version, else throws saying which versions differ. */
+  private static DriverProvider compatible(DriverProvider provider) {
+    int builtFor = provider.spiVersion();
+    if (builtFor != DriverProvider.SPI_VERSION) {
+      String described = describe(provider);
+      throw new IncompatibleDriverException(
+          "TaskHarbor driver " + described + " was built for driver SPI version " + builtFor + ", but the "
+              + "taskharbor-api on the class path has SPI version " + DriverProvider.SPI_VERSION + ": use the "
+              + "driver's release built for this TaskHarbor version (or align every taskharbor-* jar with "
+              + "taskharbor-bom)",
+          described, builtFor, DriverProvider.SPI_VERSION);
+    }
+    return provider;
   }
 
   /** Returns every provider that loads with {@code loader}, skipping (and logging) any that fails to. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskharbor.api.AmbiguousDriverException;
 import io.taskharbor.api.DriverNotFoundException;
+import io.taskharbor.api.IncompatibleDriverException;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -19,7 +20,7 @@ class DriversTest {
       assertThat(driver.name()).isEqualTo("alpha");
     }
     assertThat(Drivers.providers(Drivers.class.getClassLoader())).extracting(DriverProvider::name)
-        .containsExactlyInAnyOrder("alpha", "also-alpha");
+        .containsExactlyInAnyOrder("alpha", "also-alpha", "outdated");
   }
 
   @Test
@@ -69,5 +70,25 @@ class DriversTest {
     assertThat(config.redactedUri()).isEqualTo("postgres://app:REDACTED@db:5432/app?sslmode=require");
     assertThat(DriverConfig.redact("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"))
         .isEqualTo("jdbc:postgresql://db/app?user=app&password=REDACTED&ssl=true");
+  }
+
+  @Test
+  @DisplayName("a driver built for another SPI version is refused before it is opened, naming both versions")
+  void incompatibleSpiVersion() {
+    assertThatThrownBy(() -> Drivers.open("outdated://host/db"))
+        .isInstanceOfSatisfying(IncompatibleDriverException.class, e -> {
+          assertThat(e.builtFor()).isEqualTo(1);
+          assertThat(e.required()).isEqualTo(DriverProvider.SPI_VERSION);
+          assertThat(e.driver()).contains("outdated").contains("test-classes");
+        })
+        .hasMessageContaining("SPI version 1")
+        .hasMessageContaining("SPI version " + DriverProvider.SPI_VERSION);
+  }
+
+  @Test
+  @DisplayName("a provider returns the SPI version it was compiled against")
+  void compiledVersion() {
+    assertThat(new TestProviders.Alpha().spiVersion()).isEqualTo(DriverProvider.SPI_VERSION);
+    assertThat(new TestProviders.Outdated().spiVersion()).isEqualTo(1);
   }
 }

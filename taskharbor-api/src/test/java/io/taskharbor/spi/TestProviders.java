@@ -19,6 +19,11 @@ final class TestProviders {
   /** Accepts alpha: and beta: URIs. */
   public static final class Alpha implements DriverProvider {
     @Override
+    public int spiVersion() {
+      return SPI_VERSION;
+    }
+
+    @Override
     public String name() {
       return "alpha";
     }
@@ -37,6 +42,11 @@ final class TestProviders {
   /** Also accepts alpha: URIs, making them ambiguous. */
   public static final class AlsoAlpha implements DriverProvider {
     @Override
+    public int spiVersion() {
+      return SPI_VERSION;
+    }
+
+    @Override
     public String name() {
       return "also-alpha";
     }
@@ -49,6 +59,24 @@ final class TestProviders {
     @Override
     public Driver open(DriverConfig config) {
       return stub("also-alpha");
+    }
+  }
+
+  /** Accepts outdated: URIs, and was built before the SPI had versions (it does not override spiVersion). */
+  public static final class Outdated implements DriverProvider {
+    @Override
+    public String name() {
+      return "outdated";
+    }
+
+    @Override
+    public boolean accepts(URI uri) {
+      return "outdated".equals(uri.getScheme());
+    }
+
+    @Override
+    public Driver open(DriverConfig config) {
+      throw new AssertionError("a driver for another SPI version is never opened");
     }
   }
 

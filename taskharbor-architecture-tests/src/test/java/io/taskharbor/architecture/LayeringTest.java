@@ -59,6 +59,22 @@ class LayeringTest {
           .allowEmptyShould(true);
 
   @ArchTest
+  static final ArchRule the_api_modules_internal_checks_are_used_only_by_the_api_and_the_spi =
+      noClasses().that().resideOutsideOfPackages("io.taskharbor.api..", "io.taskharbor.spi..")
+          .should().dependOnClassesThat().resideInAPackage("io.taskharbor.api.internal..");
+
+  @ArchTest
+  static final ArchRule the_api_modules_internal_checks_depend_on_the_jdk_alone =
+      classes().that().resideInAPackage("io.taskharbor.api.internal..")
+          .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.jspecify..",
+              "io.taskharbor.api.internal..");
+
+  @ArchTest
+  static final ArchRule the_driver_support_package_is_not_used_by_the_spis_value_types =
+      noClasses().that().resideInAPackage("io.taskharbor.spi")
+          .should().dependOnClassesThat().resideInAPackage("io.taskharbor.spi.support..");
+
+  @ArchTest
   static final ArchRule there_are_no_cycles_between_packages =
       slices().matching("io.taskharbor.(**)").should().beFreeOfCycles();
 }

@@ -8,7 +8,7 @@ import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
-import io.taskharbor.api.Validation;
+import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.LeasedJob;
@@ -17,7 +17,6 @@ import io.taskharbor.spi.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,17 +62,15 @@ public final class ModelDriver implements Driver {
     for (NewJob job : jobs) {
       Objects.requireNonNull(job, "jobs must not contain null");
     }
-    return List.copyOf(model.enqueue(jobs, instant(now, "now")));
+    return List.copyOf(model.enqueue(jobs, Validation.now(now)));
   }
 
   @Override
   public synchronized List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
     open();
     Validation.queue(queue);
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be at least 1 but was " + max);
-    }
-    return List.copyOf(model.reserve(queue, max, instant(now, "now"), Validation.positive(lease, "lease")));
+    Validation.max(max);
+    return List.copyOf(model.reserve(queue, max, Validation.now(now), Validation.lease(lease)));
   }
 
   @Override
@@ -81,7 +78,7 @@ public final class ModelDriver implements Driver {
     open();
     Objects.requireNonNull(id, "id must not be null");
     Objects.requireNonNull(token, "token must not be null");
-    return model.extendLease(id, token, instant(now, "now"), Validation.positive(lease, "lease"));
+    return model.extendLease(id, token, Validation.now(now), Validation.lease(lease));
   }
 
   @Override
@@ -91,7 +88,7 @@ public final class ModelDriver implements Driver {
     for (Completion c : completions) {
       Objects.requireNonNull(c, "completions must not contain null");
     }
-    Instant at = instant(now, "now");
+    Instant at = Validation.now(now);
     List<Outcome> outcomes = new ArrayList<>();
     for (Completion c : completions) {
       outcomes.add(model.complete(c, at));
@@ -125,21 +122,21 @@ public final class ModelDriver implements Driver {
   public synchronized QueueStats stats(String queue, Instant now) {
     open();
     Validation.queue(queue);
-    return model.stats(queue, instant(now, "now"));
+    return model.stats(queue, Validation.now(now));
   }
 
   @Override
   public synchronized void requeue(JobId id, boolean resetAttempts, Instant now) {
     open();
     Objects.requireNonNull(id, "id must not be null");
-    model.requeue(id, resetAttempts, instant(now, "now"));
+    model.requeue(id, resetAttempts, Validation.now(now));
   }
 
   @Override
   public synchronized void cancel(JobId id, Instant now) {
     open();
     Objects.requireNonNull(id, "id must not be null");
-    model.cancel(id, instant(now, "now"));
+    model.cancel(id, Validation.now(now));
   }
 
   @Override
@@ -152,18 +149,8 @@ public final class ModelDriver implements Driver {
   @Override
   public synchronized long purge(Set<JobStatus> statuses, Instant finishedBefore) {
     open();
-    Objects.requireNonNull(statuses, "statuses must not be null");
-    if (statuses.isEmpty()) {
-      throw new IllegalArgumentException("statuses must name at least one of DONE, DLQ and CANCELED");
-    }
-    Set<JobStatus> terminal = EnumSet.of(JobStatus.DONE, JobStatus.DLQ, JobStatus.CANCELED);
-    for (JobStatus s : statuses) {
-      if (!terminal.contains(Objects.requireNonNull(s, "statuses must not contain null"))) {
-        throw new IllegalArgumentException(
-            "statuses may only name DONE, DLQ and CANCELED but named " + s + ": only finished jobs are purged");
-      }
-    }
-    return model.purge(Set.copyOf(statuses), instant(finishedBefore, "finishedBefore"));
+    Set<JobStatus> which = Validation.purgeStatuses(statuses);
+    return model.purge(which, Validation.instant(finishedBefore, "finishedBefore"));
   }
 
   /** Closes the model; idempotent. */
@@ -176,10 +163,6 @@ public final class ModelDriver implements Driver {
     if (closed) {
       throw new IllegalStateException("the model driver is closed");
     }
-  }
-
-  private static Instant instant(Instant instant, String field) {
-    return Validation.instant(instant, field);
   }
 
   @Override

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.taskharbor.spi.Capability;
 import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.WakeUpNotifications;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -17,11 +17,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Wake-up notifications ({@link Capability#WAKE_UP_NOTIFICATIONS}): a subscriber hears the queue name when jobs are
- * enqueued, and nothing once unsubscribed. Tests of the capability are skipped, by name, for drivers without it; those
- * drivers must refuse {@code subscribe} with {@link UnsupportedOperationException}.
+ * Wake-up notifications (the {@link WakeUpNotifications} extension): a subscriber hears the queue name when jobs are
+ * enqueued, and nothing once unsubscribed. Tests of the extension are skipped, by name, for drivers without it; those
+ * drivers must refuse the deprecated {@code subscribe} with {@link UnsupportedOperationException}.
  */
-@DisplayName("notifications: subscribers hear of new jobs (capability WAKE_UP_NOTIFICATIONS)")
+@DisplayName("notifications: subscribers hear of new jobs (extension WakeUpNotifications)")
 // The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
 @SuppressWarnings("this-escape")
 public abstract class NotificationContract extends TckGroup implements TckRules.Notifications {
@@ -39,8 +39,12 @@ public abstract class NotificationContract extends TckGroup implements TckRules.
   }
 
   private void assumeCapability() {
-    Assumptions.assumeTrue(driver().capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS),
-        "driver lacks capability WAKE_UP_NOTIFICATIONS: test skipped by design");
+    Assumptions.assumeTrue(driver().extension(WakeUpNotifications.class).isPresent(),
+        "driver offers no extension WakeUpNotifications: test skipped by design");
+  }
+
+  private static WakeUpNotifications notifications(Driver driver) {
+    return driver.extension(WakeUpNotifications.class).orElseThrow();
   }
 
   /** Waits until {@code heard} receives {@code queue}, skipping other (spurious) names; fails after the timeout. */
@@ -64,7 +68,7 @@ public abstract class NotificationContract extends TckGroup implements TckRules.
   public void optional_aSubscriberHearsOfAnEnqueuedJob() throws InterruptedException {
     assumeCapability();
     BlockingQueue<String> heard = new LinkedBlockingQueue<>();
-    Driver.Subscription subscription = driver().subscribe(heard::add);
+    Driver.Subscription subscription = notifications(driver()).subscribe(heard::add);
     try {
       fx.enqueue(Jobs.job("tck.wake"));
       awaitQueue(heard, "tck.wake");
@@ -80,8 +84,8 @@ public abstract class NotificationContract extends TckGroup implements TckRules.
     assumeCapability();
     BlockingQueue<String> first = new LinkedBlockingQueue<>();
     BlockingQueue<String> second = new LinkedBlockingQueue<>();
-    Driver.Subscription a = driver().subscribe(first::add);
-    Driver.Subscription b = secondClient().subscribe(second::add);
+    Driver.Subscription a = notifications(driver()).subscribe(first::add);
+    Driver.Subscription b = notifications(secondClient()).subscribe(second::add);
     try {
       fx.enqueue(Jobs.job(QUEUE));
       awaitQueue(first, QUEUE);
@@ -98,7 +102,7 @@ public abstract class NotificationContract extends TckGroup implements TckRules.
   public void optional_aClosedSubscriptionHearsNothing() throws InterruptedException {
     assumeCapability();
     BlockingQueue<String> heard = new LinkedBlockingQueue<>();
-    Driver.Subscription subscription = driver().subscribe(heard::add);
+    Driver.Subscription subscription = notifications(driver()).subscribe(heard::add);
     fx.enqueue(Jobs.job("tck.before"));
     awaitQueue(heard, "tck.before");
 
@@ -115,7 +119,7 @@ public abstract class NotificationContract extends TckGroup implements TckRules.
   @DisplayName("closing a subscription twice succeeds")
   public void optional_closingASubscriptionIsIdempotent() {
     assumeCapability();
-    Driver.Subscription subscription = driver().subscribe(name -> { });
+    Driver.Subscription subscription = notifications(driver()).subscribe(name -> { });
 
     subscription.close();
     assertThatCode(subscription::close).doesNotThrowAnyException();
@@ -126,7 +130,7 @@ public abstract class NotificationContract extends TckGroup implements TckRules.
   @DisplayName("subscribe with a null listener is a NullPointerException or an IllegalArgumentException")
   public void optional_subscribeRefusesANullListener() {
     assumeCapability();
-    assertThat(catchThrowable(() -> driver().subscribe(null)))
+    assertThat(catchThrowable(() -> notifications(driver()).subscribe(null)))
         .isInstanceOfAny(NullPointerException.class, IllegalArgumentException.class);
   }
 
@@ -136,14 +140,17 @@ public abstract class NotificationContract extends TckGroup implements TckRules.
   public void optional_subscribeOnAClosedDriverIsIllegalState() {
     assumeCapability();
     driver().close();
-    assertThat(catchThrowable(() -> driver().subscribe(name -> { }))).isInstanceOf(IllegalStateException.class);
+    assertThat(catchThrowable(() -> notifications(driver()).subscribe(name -> { }))).isInstanceOf(IllegalStateException.class);
   }
 
   @Override
   @Test
-  @DisplayName("subscribe is supported exactly when the capability is declared (else UnsupportedOperationException)")
+  @DisplayName("the extension is the same object on every call, and the deprecated subscribe agrees with it")
+  @SuppressWarnings("deprecation")
   public void required_subscribeIsSupportedExactlyWithTheCapability() {
-    if (driver().capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS)) {
+    var first = driver().extension(WakeUpNotifications.class);
+    assertThat(driver().extension(WakeUpNotifications.class)).isEqualTo(first);
+    if (first.isPresent()) {
       Driver.Subscription subscription = driver().subscribe(name -> { });
       assertThat(subscription).isNotNull();
       subscription.close();

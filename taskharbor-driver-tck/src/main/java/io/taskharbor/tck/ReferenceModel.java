@@ -5,12 +5,10 @@ import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.InvalidJobStatusException;
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobNotFoundException;
-import io.taskharbor.api.JobNotInflightException;
 import io.taskharbor.api.JobQuery;
 import io.taskharbor.api.JobRecord;
+import io.taskharbor.api.JobStateException;
 import io.taskharbor.api.JobStatus;
-import io.taskharbor.api.LeaseExpiredException;
-import io.taskharbor.api.LeaseMismatchException;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
@@ -18,6 +16,7 @@ import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.support.DriverRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The semantics of {@link io.taskharbor.spi.Driver}, written to be obviously right rather than fast: one list of
- * mutable rows, full scans, no indexes, no concurrency. Every rule of the {@code Driver} javadoc and of DESIGN.md §3
+ * immutable records, each change a new record, full scans, no indexes, no concurrency. Every rule of the {@code Driver} javadoc and of DESIGN.md §3
  * is one readable block below, in the words of the rule. {@link ModelDriver} wraps it with argument checks, the
  * closed state and a lock.
  *
@@ -53,12 +52,13 @@ import org.jspecify.annotations.Nullable;
 final class ReferenceModel {
 
   /** The DLQ reason reserve writes for an expired lease on the last attempt. */
-  static final String LAST_ATTEMPT_EXPIRED = "lease expired on the last attempt";
+  static final String LAST_ATTEMPT_EXPIRED = DriverRules.LAST_ATTEMPT_EXPIRED;
 
   /** Orders jobs the way list does: by id, as unsigned 128-bit numbers. */
-  private static final Comparator<Row> BY_ID = Comparator.comparing(r -> r.id);
+  private static final Comparator<JobRecord> BY_ID = Comparator.comparing(JobRecord::id);
 
-  private final List<Row> rows = new ArrayList<>();
+  /** The stored jobs, in enqueue order; a change replaces a record with its successor. */
+  private final List<JobRecord> rows = new ArrayList<>();
   private final Supplier<LeaseToken> tokens;
 
   ReferenceModel(Supplier<LeaseToken> tokens) {
@@ -68,28 +68,28 @@ final class ReferenceModel {
   // ---------------------------------------------------------------- enqueue
 
   List<EnqueueResult> enqueue(List<NewJob> batch, Instant now) {
-    List<Row> staged = new ArrayList<>();
+    List<JobRecord> staged = new ArrayList<>();
     List<EnqueueResult> results = new ArrayList<>();
     for (NewJob job : batch) {
-      Row holder = job.idempotencyKey() == null ? null : keyHolder(job.queue(), job.idempotencyKey(), staged);
+      JobRecord holder = job.idempotencyKey() == null ? null : keyHolder(job.queue(), job.idempotencyKey(), staged);
       if (holder != null) {
-        results.add(new EnqueueResult(holder.id, false));
+        results.add(new EnqueueResult(holder.id(), false));
         continue;
       }
-      if (find(job.id()) != null || staged.stream().anyMatch(r -> r.id.equals(job.id()))) {
+      if (find(job.id()) != null || staged.stream().anyMatch(r -> r.id().equals(job.id()))) {
         throw new DuplicateJobException(job.id());
       }
-      staged.add(new Row(job, now));
+      staged.add(job.toRecord(now));
       results.add(new EnqueueResult(job.id(), true));
     }
     rows.addAll(staged);
     return results;
   }
 
-  private @Nullable Row keyHolder(String queue, String key, List<Row> staged) {
-    for (List<Row> source : List.of(rows, staged)) {
-      for (Row r : source) {
-        if (r.queue.equals(queue) && key.equals(r.idempotencyKey)) {
+  private @Nullable JobRecord keyHolder(String queue, String key, List<JobRecord> staged) {
+    for (List<JobRecord> source : List.of(rows, staged)) {
+      for (JobRecord r : source) {
+        if (r.queue().equals(queue) && key.equals(r.idempotencyKey())) {
           return r;
         }
       }
@@ -100,166 +100,111 @@ final class ReferenceModel {
   // ---------------------------------------------------------------- reserve
 
   List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
-    for (Row r : rows) {
-      if (r.queue.equals(queue) && r.status == JobStatus.INFLIGHT && !leaseValid(r, now)
-          && r.attempts >= r.maxAttempts) {
-        r.status = JobStatus.DLQ;
-        r.dlqReason = LAST_ATTEMPT_EXPIRED;
-        r.dlqFailedAt = now;
-        r.finishedAt = now;
-        r.clearLease();
-        r.updatedAt = now;
+    for (JobRecord r : List.copyOf(rows)) {
+      if (r.queue().equals(queue) && r.status() == JobStatus.INFLIGHT && !r.hasValidLease(now)
+          && r.attempts() >= r.maxAttempts()) {
+        replace(r, finished(r, now).status(JobStatus.DLQ).dlqReason(LAST_ATTEMPT_EXPIRED).dlqFailedAt(now));
       }
     }
-    List<Row> claimable = new ArrayList<>();
-    for (Row r : rows) {
-      if (r.queue.equals(queue) && claimableAt(r, now) != null) {
+    List<JobRecord> claimable = new ArrayList<>();
+    for (JobRecord r : rows) {
+      if (r.queue().equals(queue) && claimableAt(r, now) != null) {
         claimable.add(r);
       }
     }
-    claimable.sort(Comparator.<Row>comparingInt(r -> r.priority).reversed()
+    claimable.sort(Comparator.<JobRecord>comparingInt(JobRecord::priority).reversed()
         .thenComparing(r -> Objects.requireNonNull(claimableAt(r, now)))
-        .thenComparing(r -> r.id));
+        .thenComparing(JobRecord::id));
     List<LeasedJob> leased = new ArrayList<>();
-    for (Row r : claimable.subList(0, Math.min(max, claimable.size()))) {
-      r.status = JobStatus.INFLIGHT;
-      r.leaseToken = tokens.get();
-      r.leaseExpiresAt = now.plus(lease);
-      r.attempts++;
-      r.updatedAt = now;
-      leased.add(new LeasedJob(r.toRecord()));
+    for (JobRecord r : claimable.subList(0, Math.min(max, claimable.size()))) {
+      JobRecord next = replace(r, r.toBuilder().status(JobStatus.INFLIGHT).leaseToken(tokens.get())
+          .leaseExpiresAt(now.plus(lease)).attempts(r.attempts() + 1).updatedAt(now));
+      leased.add(new LeasedJob(next));
     }
     return leased;
   }
 
   /** The instant the job became claimable, or null if it is not claimable at {@code now}. */
-  private static @Nullable Instant claimableAt(Row r, Instant now) {
-    if (r.status == JobStatus.READY) {
-      Instant due = r.runAt != null ? r.runAt : r.createdAt;
+  private static @Nullable Instant claimableAt(JobRecord r, Instant now) {
+    if (r.status() == JobStatus.READY) {
+      Instant due = r.runAt() != null ? r.runAt() : r.createdAt();
       return due.isAfter(now) ? null : due;
     }
-    if (r.status == JobStatus.INFLIGHT && !leaseValid(r, now)) {
-      return r.leaseExpiresAt;
+    if (r.status() == JobStatus.INFLIGHT && !r.hasValidLease(now)) {
+      return r.leaseExpiresAt();
     }
     return null;
-  }
-
-  private static boolean leaseValid(Row r, Instant now) {
-    return r.leaseExpiresAt != null && r.leaseExpiresAt.isAfter(now);
   }
 
   // ---------------------------------------------------------------- leases and completions
 
   Instant extendLease(JobId id, LeaseToken token, Instant now, Duration lease) {
-    Row r = validateLease(id, token, now, "extendLease");
+    JobRecord r = validateLease(id, token, now, "extendLease");
+    Instant current = Objects.requireNonNull(r.leaseExpiresAt());
     Instant extended = now.plus(lease);
-    if (extended.isAfter(Objects.requireNonNull(r.leaseExpiresAt))) {
-      r.leaseExpiresAt = extended;
-    }
-    r.updatedAt = now;
-    return r.leaseExpiresAt;
+    Instant expiry = extended.isAfter(current) ? extended : current;
+    replace(r, r.toBuilder().leaseExpiresAt(expiry).updatedAt(now));
+    return expiry;
   }
 
   Outcome complete(Completion completion, Instant now) {
-    Row existing = find(completion.id());
-    if (existing != null && isTerminalNoOp(completion, existing.status)) {
+    JobRecord existing = find(completion.id());
+    if (existing != null && DriverRules.isTerminalNoOp(completion, existing.status())) {
       return Outcome.ok(completion.id());
     }
-    Row r;
+    JobRecord r;
     try {
-      r = validateLease(completion.id(), completion.token(), now, operation(completion));
-    } catch (JobNotFoundException | JobNotInflightException | LeaseExpiredException | LeaseMismatchException e) {
+      r = validateLease(completion.id(), completion.token(), now, DriverRules.operation(completion));
+    } catch (JobStateException e) {
       return Outcome.refused(e);
     }
+    JobRecord.Builder next = r.toBuilder().leaseToken(null).leaseExpiresAt(null).updatedAt(now);
     if (completion instanceof Completion.Ack ack) {
-      r.status = JobStatus.DONE;
-      r.result = ack.result();
-      r.finishedAt = now;
+      next.status(JobStatus.DONE).result(ack.result()).finishedAt(now);
     } else if (completion instanceof Completion.Retry retry) {
-      r.status = JobStatus.READY;
-      r.runAt = retry.runAt() != null ? retry.runAt() : now;
-      r.lastError = retry.error();
+      next.status(JobStatus.READY).runAt(retry.runAt() != null ? retry.runAt() : now).lastError(retry.error());
     } else if (completion instanceof Completion.Fail fail) {
-      r.status = JobStatus.DLQ;
-      r.dlqReason = fail.reason();
-      r.dlqFailedAt = now;
-      r.finishedAt = now;
-      r.lastError = fail.error();
+      next.status(JobStatus.DLQ).dlqReason(fail.reason()).dlqFailedAt(now).finishedAt(now).lastError(fail.error());
     } else if (completion instanceof Completion.Release release) {
-      r.status = JobStatus.READY;
-      r.runAt = release.runAt() != null ? release.runAt() : now;
-      r.attempts--;
+      next.status(JobStatus.READY).runAt(release.runAt() != null ? release.runAt() : now)
+          .attempts(r.attempts() - 1);
     }
-    r.clearLease();
-    r.updatedAt = now;
+    replace(r, next);
     return Outcome.ok(completion.id());
   }
 
-  /** Ack of a DONE job, and fail of a DONE or DLQ job, succeed and change nothing; checked before validation. */
-  private static boolean isTerminalNoOp(Completion completion, JobStatus status) {
-    if (completion instanceof Completion.Ack) {
-      return status == JobStatus.DONE;
+  /** Strict lease validation, in the contract's order (the one rule every driver shares, {@link DriverRules}). */
+  private JobRecord validateLease(JobId id, LeaseToken token, Instant now, String operation) {
+    JobRecord r = find(id);
+    JobStateException refusal = r == null
+        ? DriverRules.leaseRefusal(id, null, null, null, token, now, operation)
+        : DriverRules.leaseRefusal(id, r.status(), r.leaseExpiresAt(), r.leaseToken(), token, now, operation);
+    if (refusal != null) {
+      throw refusal;
     }
-    if (completion instanceof Completion.Fail) {
-      return status == JobStatus.DONE || status == JobStatus.DLQ;
-    }
-    return false;
-  }
-
-  static String operation(Completion completion) {
-    if (completion instanceof Completion.Ack) {
-      return "ack";
-    }
-    if (completion instanceof Completion.Retry) {
-      return "retry";
-    }
-    if (completion instanceof Completion.Fail) {
-      return "fail";
-    }
-    return "release";
-  }
-
-  /** Strict lease validation: not found, then not inflight, then expired (wins over a wrong token), then mismatch. */
-  private Row validateLease(JobId id, LeaseToken token, Instant now, String operation) {
-    Row r = find(id);
-    if (r == null) {
-      throw new JobNotFoundException(id);
-    }
-    if (r.status != JobStatus.INFLIGHT) {
-      throw new JobNotInflightException(id, r.status, operation);
-    }
-    if (!leaseValid(r, now)) {
-      throw new LeaseExpiredException(id, Objects.requireNonNull(r.leaseExpiresAt), now);
-    }
-    if (!token.equals(r.leaseToken)) {
-      throw new LeaseMismatchException(id);
-    }
-    return r;
+    return Objects.requireNonNull(r);
   }
 
   // ---------------------------------------------------------------- reads
 
   Optional<JobRecord> get(JobId id) {
-    return Optional.ofNullable(find(id)).map(Row::toRecord);
+    return Optional.ofNullable(find(id));
   }
 
   Optional<JobRecord> findByIdempotencyKey(String queue, String key) {
-    return Optional.ofNullable(keyHolder(queue, key, List.of())).map(Row::toRecord);
+    return Optional.ofNullable(keyHolder(queue, key, List.of()));
   }
 
   Page<JobRecord> list(JobQuery query) {
     JobId after = query.cursorId();
-    List<Row> matching = new ArrayList<>();
-    for (Row r : rows) {
-      if ((after == null || r.id.compareTo(after) > 0) && query.matches(r.toRecord())) {
+    List<JobRecord> matching = new ArrayList<>();
+    for (JobRecord r : rows) {
+      if ((after == null || r.id().compareTo(after) > 0) && query.matches(r)) {
         matching.add(r);
       }
     }
     matching.sort(BY_ID);
-    List<JobRecord> items = new ArrayList<>();
-    for (Row r : matching.subList(0, Math.min(query.limit(), matching.size()))) {
-      items.add(r.toRecord());
-    }
+    List<JobRecord> items = List.copyOf(matching.subList(0, Math.min(query.limit(), matching.size())));
     String next = matching.size() > query.limit() ? items.get(items.size() - 1).id().toString() : null;
     return new Page<>(items, next);
   }
@@ -271,13 +216,13 @@ final class ReferenceModel {
     long done = 0;
     long dlq = 0;
     long canceled = 0;
-    for (Row r : rows) {
-      if (!r.queue.equals(queue)) {
+    for (JobRecord r : rows) {
+      if (!r.queue().equals(queue)) {
         continue;
       }
-      switch (r.status) {
+      switch (r.status()) {
         case READY -> {
-          Instant due = r.runAt != null ? r.runAt : r.createdAt;
+          Instant due = r.runAt() != null ? r.runAt() : r.createdAt();
           if (due.isAfter(now)) {
             scheduled++;
           } else {
@@ -290,52 +235,44 @@ final class ReferenceModel {
         case CANCELED -> canceled++;
       }
     }
-    return new QueueStats(queue, ready, scheduled, inflight, done, dlq, canceled);
+    return QueueStats.builder(queue).ready(ready).scheduled(scheduled).inflight(inflight).done(done).dlq(dlq)
+        .canceled(canceled).build();
   }
 
   // ---------------------------------------------------------------- admin
 
   void requeue(JobId id, boolean resetAttempts, Instant now) {
-    Row r = existing(id);
-    if (r.status != JobStatus.DLQ) {
-      throw new InvalidJobStatusException(id, r.status, "requeue", "DLQ");
+    JobRecord r = existing(id);
+    if (r.status() != JobStatus.DLQ) {
+      throw new InvalidJobStatusException(id, r.status(), "requeue", "DLQ");
     }
-    r.status = JobStatus.READY;
-    r.runAt = now;
-    r.dlqReason = null;
-    r.dlqFailedAt = null;
-    r.finishedAt = null;
-    if (resetAttempts) {
-      r.attempts = 0;
-    }
-    r.updatedAt = now;
+    replace(r, r.toBuilder().status(JobStatus.READY).runAt(now).dlqReason(null).dlqFailedAt(null).finishedAt(null)
+        .attempts(resetAttempts ? 0 : r.attempts()).updatedAt(now));
   }
 
   void cancel(JobId id, Instant now) {
-    Row r = existing(id);
-    if (r.status == JobStatus.CANCELED) {
+    JobRecord r = existing(id);
+    if (r.status() == JobStatus.CANCELED) {
       return;
     }
-    if (r.status != JobStatus.READY) {
-      throw new InvalidJobStatusException(id, r.status, "cancel", "READY");
+    if (r.status() != JobStatus.READY) {
+      throw new InvalidJobStatusException(id, r.status(), "cancel", "READY");
     }
-    r.status = JobStatus.CANCELED;
-    r.finishedAt = now;
-    r.updatedAt = now;
+    replace(r, finished(r, now).status(JobStatus.CANCELED));
   }
 
   void delete(JobId id) {
-    Row r = existing(id);
-    if (r.status == JobStatus.INFLIGHT) {
-      throw new InvalidJobStatusException(id, r.status, "delete", "READY, DONE, DLQ or CANCELED");
+    JobRecord r = existing(id);
+    if (r.status() == JobStatus.INFLIGHT) {
+      throw new InvalidJobStatusException(id, r.status(), "delete", "READY, DONE, DLQ or CANCELED");
     }
     rows.remove(r);
   }
 
   long purge(Set<JobStatus> statuses, Instant finishedBefore) {
-    List<Row> doomed = new ArrayList<>();
-    for (Row r : rows) {
-      if (statuses.contains(r.status) && r.finishedAt != null && r.finishedAt.isBefore(finishedBefore)) {
+    List<JobRecord> doomed = new ArrayList<>();
+    for (JobRecord r : rows) {
+      if (statuses.contains(r.status()) && r.finishedAt() != null && r.finishedAt().isBefore(finishedBefore)) {
         doomed.add(r);
       }
     }
@@ -345,69 +282,36 @@ final class ReferenceModel {
 
   // ---------------------------------------------------------------- rows
 
-  private @Nullable Row find(JobId id) {
-    for (Row r : rows) {
-      if (r.id.equals(id)) {
+  /** A job reaching a finished status at {@code now}: no lease, finished and updated now. */
+  private static JobRecord.Builder finished(JobRecord r, Instant now) {
+    return r.toBuilder().leaseToken(null).leaseExpiresAt(null).finishedAt(now).updatedAt(now);
+  }
+
+  /** Replaces {@code old} with the record {@code next} builds, in place; returns the new record. */
+  private JobRecord replace(JobRecord old, JobRecord.Builder next) {
+    JobRecord record = next.build();
+    int at = rows.indexOf(old);
+    if (at < 0) {
+      throw new IllegalStateException("no stored record " + old.id());
+    }
+    rows.set(at, record);
+    return record;
+  }
+
+  private @Nullable JobRecord find(JobId id) {
+    for (JobRecord r : rows) {
+      if (r.id().equals(id)) {
         return r;
       }
     }
     return null;
   }
 
-  private Row existing(JobId id) {
-    Row r = find(id);
+  private JobRecord existing(JobId id) {
+    JobRecord r = find(id);
     if (r == null) {
       throw new JobNotFoundException(id);
     }
     return r;
-  }
-
-  /** One stored job, every field of {@link JobRecord}, mutable. */
-  private static final class Row {
-    final JobId id;
-    final String queue;
-    final String type;
-    final String payload;
-    final int priority;
-    @Nullable Instant runAt;
-    final @Nullable String idempotencyKey;
-    int attempts;
-    final int maxAttempts;
-    final @Nullable Duration timeout;
-    JobStatus status = JobStatus.READY;
-    @Nullable LeaseToken leaseToken;
-    @Nullable Instant leaseExpiresAt;
-    @Nullable String lastError;
-    @Nullable String result;
-    @Nullable String dlqReason;
-    @Nullable Instant dlqFailedAt;
-    final Instant createdAt;
-    Instant updatedAt;
-    @Nullable Instant finishedAt;
-
-    Row(NewJob job, Instant now) {
-      this.id = job.id();
-      this.queue = job.queue();
-      this.type = job.type();
-      this.payload = job.payload();
-      this.priority = job.priority();
-      this.runAt = job.runAt();
-      this.idempotencyKey = job.idempotencyKey();
-      this.maxAttempts = job.maxAttempts();
-      this.timeout = job.timeout();
-      this.createdAt = now;
-      this.updatedAt = now;
-    }
-
-    void clearLease() {
-      leaseToken = null;
-      leaseExpiresAt = null;
-    }
-
-    JobRecord toRecord() {
-      return new JobRecord(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts,
-          timeout, status, leaseToken, leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt,
-          updatedAt, finishedAt);
-    }
   }
 }

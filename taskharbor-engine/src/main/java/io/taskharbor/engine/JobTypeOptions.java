@@ -1,7 +1,7 @@
 package io.taskharbor.engine;
 
 import io.taskharbor.api.Limits;
-import io.taskharbor.api.Validation;
+import io.taskharbor.spi.support.Validation;
 import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,6 @@
 package io.taskharbor.engine;
 
-import io.taskharbor.api.Validation;
+import io.taskharbor.spi.support.Validation;
 import java.time.Duration;
 
 /**

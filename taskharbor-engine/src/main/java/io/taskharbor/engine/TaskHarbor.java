@@ -10,7 +10,7 @@ import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.Limits;
 import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
-import io.taskharbor.api.Validation;
+import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.Drivers;
 import io.taskharbor.spi.NewJob;

@@ -1,9 +1,9 @@
 package io.taskharbor.engine;
 
 import io.taskharbor.api.Limits;
-import io.taskharbor.api.Validation;
-import io.taskharbor.spi.Capability;
+import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.WakeUpNotifications;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -246,7 +246,7 @@ public final class Worker implements AutoCloseable {
       WorkerSettings settings = new WorkerSettings(
           queues.isEmpty() ? List.of(Limits.DEFAULT_QUEUE) : List.copyOf(queues),
           concurrency, leaseDuration, heartbeat, pollInterval, shutdownTimeout, backoff, completionBatchSize,
-          fetchCooldown, fetch, prefetch, driver.capabilities().contains(Capability.WAKE_UP_NOTIFICATIONS));
+          fetchCooldown, fetch, prefetch, driver.extension(WakeUpNotifications.class).isPresent());
       return new Worker(new WorkerRuntime(harbor, settings, Map.copyOf(handlers)));
     }
   }

@@ -11,6 +11,7 @@ import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.WakeUpNotifications;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ final class WorkerRuntime {
       throw new IllegalStateException("worker " + name + " was already started; build a new worker to start again");
     }
     if (settings.notifications()) {
-      subscription = driver.subscribe(queue -> {
+      subscription = driver.extension(WakeUpNotifications.class).orElseThrow().subscribe(queue -> {
         if (settings.queues().contains(queue)) {
           wake();
         }

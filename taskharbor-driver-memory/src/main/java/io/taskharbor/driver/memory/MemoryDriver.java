@@ -4,27 +4,25 @@ import io.taskharbor.api.DuplicateJobException;
 import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.InvalidJobStatusException;
 import io.taskharbor.api.JobId;
-import io.taskharbor.api.JobNotFoundException;
-import io.taskharbor.api.JobNotInflightException;
 import io.taskharbor.api.JobQuery;
+import io.taskharbor.api.JobNotFoundException;
 import io.taskharbor.api.JobRecord;
+import io.taskharbor.api.JobStateException;
 import io.taskharbor.api.JobStatus;
-import io.taskharbor.api.LeaseExpiredException;
-import io.taskharbor.api.LeaseMismatchException;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
-import io.taskharbor.api.Validation;
-import io.taskharbor.spi.Capability;
+import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.WakeUpNotifications;
+import io.taskharbor.spi.support.DriverRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -57,9 +55,6 @@ import java.util.function.Supplier;
  */
 public final class MemoryDriver implements Driver {
 
-  private static final String LAST_ATTEMPT_EXPIRED = "lease expired on the last attempt";
-  private static final Set<JobStatus> PURGEABLE = EnumSet.of(JobStatus.DONE, JobStatus.DLQ, JobStatus.CANCELED);
-
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<JobId, MemoryJob> jobs = new HashMap<>();
   private final java.util.TreeMap<JobId, MemoryJob> byId = new java.util.TreeMap<>();
@@ -69,6 +64,7 @@ public final class MemoryDriver implements Driver {
   private final Map<KeyRef, MemoryJob> keys = new HashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final Supplier<LeaseToken> tokens;
+  private final WakeUpNotifications notifications = this::listen;
   private volatile boolean closed;
 
   /** Returns a driver over new, empty storage. */
@@ -85,9 +81,10 @@ public final class MemoryDriver implements Driver {
     return "memory";
   }
 
+  /** Offers {@link WakeUpNotifications}: enqueue, retry, release and requeue tell subscribers of the queue. */
   @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.WAKE_UP_NOTIFICATIONS);
+  public <T> Optional<T> extension(Class<T> type) {
+    return type == WakeUpNotifications.class ? Optional.of(type.cast(notifications)) : Optional.empty();
   }
 
   // ------------------------------------------------------------------------------------------------ enqueue
@@ -98,7 +95,7 @@ public final class MemoryDriver implements Driver {
     for (NewJob job : batch) {
       Objects.requireNonNull(job, "jobs must not contain null");
     }
-    Instant at = Validation.instant(now, "now");
+    Instant at = Validation.now(now);
     List<EnqueueResult> results = new ArrayList<>(batch.size());
     Set<String> touched = new LinkedHashSet<>();
     lock.lock();
@@ -146,11 +143,9 @@ public final class MemoryDriver implements Driver {
   @Override
   public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
     Validation.queue(queue);
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be at least 1 but was " + max);
-    }
-    Instant at = Validation.instant(now, "now");
-    Duration leaseFor = Validation.positive(lease, "lease");
+    Validation.max(max);
+    Instant at = Validation.now(now);
+    Duration leaseFor = Validation.lease(lease);
     lock.lock();
     try {
       ensureOpen();
@@ -195,7 +190,7 @@ public final class MemoryDriver implements Driver {
       }
       unindex(job);
       job.status = JobStatus.DLQ;
-      job.dlqReason = LAST_ATTEMPT_EXPIRED;
+      job.dlqReason = DriverRules.LAST_ATTEMPT_EXPIRED;
       job.dlqFailedAt = now;
       job.finishedAt = now;
       job.clearLease();
@@ -210,8 +205,8 @@ public final class MemoryDriver implements Driver {
   public Instant extendLease(JobId id, LeaseToken token, Instant now, Duration lease) {
     Objects.requireNonNull(id, "id must not be null");
     Objects.requireNonNull(token, "token must not be null");
-    Instant at = Validation.instant(now, "now");
-    Duration leaseFor = Validation.positive(lease, "lease");
+    Instant at = Validation.now(now);
+    Duration leaseFor = Validation.lease(lease);
     lock.lock();
     try {
       ensureOpen();
@@ -236,7 +231,7 @@ public final class MemoryDriver implements Driver {
     for (Completion c : completions) {
       Objects.requireNonNull(c, "completions must not contain null");
     }
-    Instant at = Validation.instant(now, "now");
+    Instant at = Validation.now(now);
     List<Outcome> outcomes = new ArrayList<>(completions.size());
     Set<String> touched = new LinkedHashSet<>();
     lock.lock();
@@ -254,13 +249,13 @@ public final class MemoryDriver implements Driver {
 
   private Outcome completeOne(Completion completion, Instant now, Set<String> touched) {
     MemoryJob existing = jobs.get(completion.id());
-    if (existing != null && isTerminalNoOp(completion, existing.status)) {
+    if (existing != null && DriverRules.isTerminalNoOp(completion, existing.status)) {
       return Outcome.ok(completion.id());
     }
     MemoryJob job;
     try {
-      job = validateLease(completion.id(), completion.token(), now, operation(completion));
-    } catch (JobNotFoundException | JobNotInflightException | LeaseExpiredException | LeaseMismatchException e) {
+      job = validateLease(completion.id(), completion.token(), now, DriverRules.operation(completion));
+    } catch (JobStateException e) {
       return Outcome.refused(e);
     }
     unindex(job);
@@ -291,46 +286,16 @@ public final class MemoryDriver implements Driver {
     return Outcome.ok(completion.id());
   }
 
-  private static boolean isTerminalNoOp(Completion completion, JobStatus status) {
-    if (completion instanceof Completion.Ack) {
-      return status == JobStatus.DONE;
-    }
-    if (completion instanceof Completion.Fail) {
-      return status == JobStatus.DONE || status == JobStatus.DLQ;
-    }
-    return false;
-  }
-
-  private static String operation(Completion completion) {
-    if (completion instanceof Completion.Ack) {
-      return "ack";
-    }
-    if (completion instanceof Completion.Retry) {
-      return "retry";
-    }
-    if (completion instanceof Completion.Fail) {
-      return "fail";
-    }
-    return "release";
-  }
-
   /** Strict lease validation: not found, not inflight, expired (wins over a wrong token), wrong token. */
   private MemoryJob validateLease(JobId id, LeaseToken token, Instant now, String operation) {
     MemoryJob job = jobs.get(id);
-    if (job == null) {
-      throw new JobNotFoundException(id);
+    JobStateException refusal = job == null
+        ? DriverRules.leaseRefusal(id, null, null, null, token, now, operation)
+        : DriverRules.leaseRefusal(id, job.status, job.leaseExpiresAt, job.leaseToken, token, now, operation);
+    if (refusal != null) {
+      throw refusal;
     }
-    if (job.status != JobStatus.INFLIGHT) {
-      throw new JobNotInflightException(id, job.status, operation);
-    }
-    Instant expiry = Objects.requireNonNull(job.leaseExpiresAt);
-    if (!expiry.isAfter(now)) {
-      throw new LeaseExpiredException(id, expiry, now);
-    }
-    if (!token.equals(job.leaseToken)) {
-      throw new LeaseMismatchException(id);
-    }
-    return job;
+    return Objects.requireNonNull(job);
   }
 
   // ------------------------------------------------------------------------------------------------ reads
@@ -401,17 +366,18 @@ public final class MemoryDriver implements Driver {
   @Override
   public QueueStats stats(String queue, Instant now) {
     Validation.queue(queue);
-    Instant at = Validation.instant(now, "now");
+    Instant at = Validation.now(now);
     lock.lock();
     try {
       ensureOpen();
       QueueIndex q = queues.get(queue);
       if (q == null) {
-        return new QueueStats(queue, 0, 0, 0, 0, 0, 0);
+        return QueueStats.empty(queue);
       }
       long scheduled = q.countScheduled(at);
-      return new QueueStats(queue, q.count(JobStatus.READY) - scheduled, scheduled, q.count(JobStatus.INFLIGHT),
-          q.count(JobStatus.DONE), q.count(JobStatus.DLQ), q.count(JobStatus.CANCELED));
+      return QueueStats.builder(queue).ready(q.count(JobStatus.READY) - scheduled).scheduled(scheduled)
+          .inflight(q.count(JobStatus.INFLIGHT)).done(q.count(JobStatus.DONE)).dlq(q.count(JobStatus.DLQ))
+          .canceled(q.count(JobStatus.CANCELED)).build();
     } finally {
       lock.unlock();
     }
@@ -422,7 +388,7 @@ public final class MemoryDriver implements Driver {
   @Override
   public void requeue(JobId id, boolean resetAttempts, Instant now) {
     Objects.requireNonNull(id, "id must not be null");
-    Instant at = Validation.instant(now, "now");
+    Instant at = Validation.now(now);
     String queue;
     lock.lock();
     try {
@@ -452,7 +418,7 @@ public final class MemoryDriver implements Driver {
   @Override
   public void cancel(JobId id, Instant now) {
     Objects.requireNonNull(id, "id must not be null");
-    Instant at = Validation.instant(now, "now");
+    Instant at = Validation.now(now);
     lock.lock();
     try {
       ensureOpen();
@@ -491,18 +457,8 @@ public final class MemoryDriver implements Driver {
 
   @Override
   public long purge(Set<JobStatus> statuses, Instant finishedBefore) {
-    Objects.requireNonNull(statuses, "statuses must not be null");
-    if (statuses.isEmpty()) {
-      throw new IllegalArgumentException("statuses must name at least one of DONE, DLQ and CANCELED");
-    }
-    for (JobStatus s : statuses) {
-      if (!PURGEABLE.contains(Objects.requireNonNull(s, "statuses must not contain null"))) {
-        throw new IllegalArgumentException(
-            "statuses may only name DONE, DLQ and CANCELED but named " + s + ": only finished jobs are purged");
-      }
-    }
+    Set<JobStatus> wanted = Validation.purgeStatuses(statuses);
     Instant before = Validation.instant(finishedBefore, "finishedBefore");
-    Set<JobStatus> wanted = EnumSet.copyOf(statuses);
     lock.lock();
     try {
       ensureOpen();
@@ -521,8 +477,7 @@ public final class MemoryDriver implements Driver {
 
   // ------------------------------------------------------------------------------------------------ notifications
 
-  @Override
-  public Subscription subscribe(Consumer<String> listener) {
+  private Subscription listen(Consumer<String> listener) {
     Objects.requireNonNull(listener, "listener must not be null");
     ensureOpen();
     listeners.add(listener);

@@ -23,6 +23,11 @@ public final class MemoryDriverProvider implements DriverProvider {
   }
 
   @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
+  @Override
   public boolean accepts(URI uri) {
     return SCHEME.equalsIgnoreCase(uri.getScheme());
   }

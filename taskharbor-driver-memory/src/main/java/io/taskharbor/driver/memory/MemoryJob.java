@@ -85,8 +85,9 @@ final class MemoryJob {
   }
 
   JobRecord toRecord() {
-    return new JobRecord(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts, timeout,
-        status, leaseToken, leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt,
-        finishedAt);
+    return JobRecord.builder(id, queue, type, payload, createdAt).priority(priority).runAt(runAt)
+        .idempotencyKey(idempotencyKey).attempts(attempts).maxAttempts(maxAttempts).timeout(timeout).status(status)
+        .leaseToken(leaseToken).leaseExpiresAt(leaseExpiresAt).lastError(lastError).result(result)
+        .dlqReason(dlqReason).dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).build();
   }
 }

@@ -64,9 +64,12 @@ final class JobRows {
       @Nullable Instant finishedAt) throws SQLException {
     long timeout = rs.getLong(10);
     Duration timeoutDuration = rs.wasNull() ? null : Duration.of(timeout, ChronoUnit.MICROS);
-    return new JobRecord(new JobId(rs.getObject(1, UUID.class)), rs.getString(2), rs.getString(3), rs.getString(4),
-        rs.getInt(5), instant(rs, 6), rs.getString(7), rs.getInt(8), rs.getInt(9), timeoutDuration, status, token,
-        leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt, finishedAt);
+    return JobRecord.builder(new JobId(rs.getObject(1, UUID.class)), rs.getString(2), rs.getString(3),
+            rs.getString(4), createdAt)
+        .priority(rs.getInt(5)).runAt(instant(rs, 6)).idempotencyKey(rs.getString(7)).attempts(rs.getInt(8))
+        .maxAttempts(rs.getInt(9)).timeout(timeoutDuration).status(status).leaseToken(token)
+        .leaseExpiresAt(leaseExpiresAt).lastError(lastError).result(result).dlqReason(dlqReason)
+        .dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).build();
   }
 
   static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {

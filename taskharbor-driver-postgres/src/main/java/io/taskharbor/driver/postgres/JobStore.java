@@ -5,12 +5,10 @@ import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.InvalidJobStatusException;
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobNotFoundException;
-import io.taskharbor.api.JobNotInflightException;
+import io.taskharbor.api.JobStateException;
 import io.taskharbor.api.JobQuery;
 import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
-import io.taskharbor.api.LeaseExpiredException;
-import io.taskharbor.api.LeaseMismatchException;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
@@ -18,6 +16,7 @@ import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.support.DriverRules;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -319,15 +318,12 @@ final class JobStore {
         if (extended != null) {
           return extended;
         }
+        // Not extended: the job is not INFLIGHT, its lease is no longer valid, or another token holds it (the
+        // statement extends exactly when the presented token is the held one, so the held token is "not this one").
         JobStatus status = JobRows.status(rs.getString("status"));
-        if (status != JobStatus.INFLIGHT) {
-          throw new JobNotInflightException(id, status, "extendLease");
-        }
-        Instant expiry = JobRows.requireInstant(rs, "lease_expires_at");
-        if (!expiry.isAfter(now)) {
-          throw new LeaseExpiredException(id, expiry, now);
-        }
-        throw new LeaseMismatchException(id);
+        JobStateException refusal = DriverRules.leaseRefusal(id, status, JobRows.instant(rs, "lease_expires_at"),
+            null, token, now, "extendLease");
+        throw Objects.requireNonNull(refusal, "a lease the statement did not extend is refused");
       }
     }
   }
@@ -389,7 +385,7 @@ final class JobStore {
       Completion completion = all.get(items.get(k));
       ids[k] = completion.id().uuid();
       tokens[k] = completion.token().uuid();
-      kinds[k] = operation(completion);
+      kinds[k] = DriverRules.operation(completion);
       if (completion instanceof Completion.Ack ack) {
         results[k] = ack.result();
       } else if (completion instanceof Completion.Retry retry) {
@@ -460,20 +456,17 @@ final class JobStore {
       Completion completion = all.get(index);
       JobId id = completion.id();
       LeaseState state = states.get(id.uuid());
-      boolean terminalNoOp = state != null
-          && (completion instanceof Completion.Ack && state.status() == JobStatus.DONE
-              || completion instanceof Completion.Fail
-                  && (state.status() == JobStatus.DONE || state.status() == JobStatus.DLQ));
-      if (state == null) {
-        out[index] = Outcome.refused(new JobNotFoundException(id));
-      } else if (terminalNoOp) {
+      if (state != null && DriverRules.isTerminalNoOp(completion, state.status())) {
         out[index] = Outcome.ok(id);
-      } else if (state.status() != JobStatus.INFLIGHT) {
-        out[index] = Outcome.refused(new JobNotInflightException(id, state.status(), operation(completion)));
-      } else if (!Objects.requireNonNull(state.expiresAt()).isAfter(now)) {
-        out[index] = Outcome.refused(new LeaseExpiredException(id, state.expiresAt(), now));
-      } else if (!completion.token().uuid().equals(state.token())) {
-        out[index] = Outcome.refused(new LeaseMismatchException(id));
+        continue;
+      }
+      JobStateException refusal = state == null
+          ? DriverRules.leaseRefusal(id, null, null, null, completion.token(), now, DriverRules.operation(completion))
+          : DriverRules.leaseRefusal(id, state.status(), state.expiresAt(),
+              state.token() == null ? null : new LeaseToken(state.token()), completion.token(), now,
+              DriverRules.operation(completion));
+      if (refusal != null) {
+        out[index] = Outcome.refused(refusal);
       } else {
         again.add(index);
       }
@@ -482,20 +475,6 @@ final class JobStore {
   }
 
   private record LeaseState(JobStatus status, @Nullable UUID token, @Nullable Instant expiresAt) {}
-
-  /** The operation name a refusal reports, as the API spells it. */
-  static String operation(Completion completion) {
-    if (completion instanceof Completion.Ack) {
-      return "ack";
-    }
-    if (completion instanceof Completion.Retry) {
-      return "retry";
-    }
-    if (completion instanceof Completion.Fail) {
-      return "fail";
-    }
-    return "release";
-  }
 
   // ------------------------------------------------------------------------------------------------------ reads
 
@@ -561,8 +540,9 @@ final class JobStore {
         }
       }
     }
-    return new QueueStats(queue, counts[JobStatus.READY.ordinal()], scheduled, counts[JobStatus.INFLIGHT.ordinal()],
-        counts[JobStatus.DONE.ordinal()], counts[JobStatus.DLQ.ordinal()], counts[JobStatus.CANCELED.ordinal()]);
+    return QueueStats.builder(queue).ready(counts[JobStatus.READY.ordinal()]).scheduled(scheduled)
+        .inflight(counts[JobStatus.INFLIGHT.ordinal()]).done(counts[JobStatus.DONE.ordinal()])
+        .dlq(counts[JobStatus.DLQ.ordinal()]).canceled(counts[JobStatus.CANCELED.ordinal()]).build();
   }
 
   // ------------------------------------------------------------------------------------------------------ admin

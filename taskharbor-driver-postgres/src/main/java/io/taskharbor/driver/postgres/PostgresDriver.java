@@ -11,20 +11,19 @@ import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
-import io.taskharbor.api.Validation;
-import io.taskharbor.spi.Capability;
+import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.WakeUpNotifications;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The schema must exist; {@link #migrate()} creates the tables in it. It has {@link
- * Capability#WAKE_UP_NOTIFICATIONS}: enqueues, and retries, releases and requeues that make a job due, notify
+ * <p>The schema must exist; {@link #migrate()} creates the tables in it. It offers {@link
+ * WakeUpNotifications}: enqueues, and retries, releases and requeues that make a job due, notify
  * subscribers through {@code LISTEN/NOTIFY} on a channel of the schema. Failures of the database are {@link
  * DriverException}s ({@link DriverException#isTransient()} for lost connections, serialization failures, deadlocks,
  * shutdowns and exhausted resources); messages never hold a password.
@@ -64,7 +63,6 @@ public final class PostgresDriver implements Driver {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresDriver.class);
   private static final AtomicInteger POOLS = new AtomicInteger();
-  private static final Set<JobStatus> PURGEABLE = EnumSet.of(JobStatus.DONE, JobStatus.DLQ, JobStatus.CANCELED);
 
   private final DataSource dataSource;
   private final @Nullable HikariDataSource pool;
@@ -75,6 +73,7 @@ public final class PostgresDriver implements Driver {
   private final String target;
   private final int maxPayloadBytes;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final WakeUpNotifications notifications = this::listen;
 
   private PostgresDriver(
       DataSource dataSource, @Nullable HikariDataSource pool, Notifier.ConnectionSource listenerConnections,
@@ -121,9 +120,10 @@ public final class PostgresDriver implements Driver {
     return "postgres";
   }
 
+  /** Offers {@link WakeUpNotifications}, through {@code LISTEN/NOTIFY}. */
   @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.WAKE_UP_NOTIFICATIONS);
+  public <T> Optional<T> extension(Class<T> type) {
+    return type == WakeUpNotifications.class ? Optional.of(type.cast(notifications)) : Optional.empty();
   }
 
   /** Returns the schema that holds this driver's tables. */
@@ -219,49 +219,20 @@ public final class PostgresDriver implements Driver {
       Objects.requireNonNull(job, "jobs must not contain null");
       checkSize(job.payload(), "payload", job.id());
     }
-    return Validation.instant(now, "now");
+    return Validation.now(now);
   }
 
   private void checkSize(String json, String field, JobId id) {
-    // UTF-8 is at most 3 bytes per UTF-16 unit: only long texts need counting.
-    if ((long) json.length() * 3 <= maxPayloadBytes) {
-      return;
-    }
-    long bytes = utf8Length(json);
-    if (bytes > maxPayloadBytes) {
-      throw new IllegalArgumentException(field + " of job " + id + " is " + bytes + " bytes of UTF-8, over the "
-          + "limit maxPayloadBytes=" + maxPayloadBytes + ": store large data elsewhere and pass a reference, or raise "
-          + "the option maxPayloadBytes");
-    }
-  }
-
-  static long utf8Length(String s) {
-    long bytes = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes++;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
+    Validation.payloadSize(json, maxPayloadBytes, field, id);
   }
 
   @Override
   public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
     open();
     Validation.queue(queue);
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be at least 1 but was " + max);
-    }
-    Instant at = Validation.instant(now, "now");
-    Duration leaseFor = Validation.positive(lease, "lease");
+    Validation.max(max);
+    Instant at = Validation.now(now);
+    Duration leaseFor = Validation.lease(lease);
     return run("reserve", c -> store.reserve(c, queue, max, at, leaseFor));
   }
 
@@ -270,8 +241,8 @@ public final class PostgresDriver implements Driver {
     open();
     Objects.requireNonNull(id, "id must not be null");
     Objects.requireNonNull(token, "token must not be null");
-    Instant at = Validation.instant(now, "now");
-    Duration leaseFor = Validation.positive(lease, "lease");
+    Instant at = Validation.now(now);
+    Duration leaseFor = Validation.lease(lease);
     return run("extendLease", c -> store.extendLease(c, id, token, at, leaseFor));
   }
 
@@ -285,7 +256,7 @@ public final class PostgresDriver implements Driver {
         checkSize(ack.result(), "result", ack.id());
       }
     }
-    Instant at = Validation.instant(now, "now");
+    Instant at = Validation.now(now);
     if (completions.isEmpty()) {
       return List.of();
     }
@@ -318,7 +289,7 @@ public final class PostgresDriver implements Driver {
   public QueueStats stats(String queue, Instant now) {
     open();
     Validation.queue(queue);
-    Instant at = Validation.instant(now, "now");
+    Instant at = Validation.now(now);
     return run("stats", c -> store.stats(c, queue, at));
   }
 
@@ -326,7 +297,7 @@ public final class PostgresDriver implements Driver {
   public void requeue(JobId id, boolean resetAttempts, Instant now) {
     open();
     Objects.requireNonNull(id, "id must not be null");
-    Instant at = Validation.instant(now, "now");
+    Instant at = Validation.now(now);
     run("requeue", c -> {
       store.requeue(c, id, resetAttempts, at);
       return null;
@@ -337,7 +308,7 @@ public final class PostgresDriver implements Driver {
   public void cancel(JobId id, Instant now) {
     open();
     Objects.requireNonNull(id, "id must not be null");
-    Instant at = Validation.instant(now, "now");
+    Instant at = Validation.now(now);
     run("cancel", c -> {
       store.cancel(c, id, at);
       return null;
@@ -357,23 +328,12 @@ public final class PostgresDriver implements Driver {
   @Override
   public long purge(Set<JobStatus> statuses, Instant finishedBefore) {
     open();
-    Objects.requireNonNull(statuses, "statuses must not be null");
-    if (statuses.isEmpty()) {
-      throw new IllegalArgumentException("statuses must name at least one of DONE, DLQ and CANCELED");
-    }
-    for (JobStatus s : statuses) {
-      if (!PURGEABLE.contains(Objects.requireNonNull(s, "statuses must not contain null"))) {
-        throw new IllegalArgumentException(
-            "statuses may only name DONE, DLQ and CANCELED but named " + s + ": only finished jobs are purged");
-      }
-    }
-    Set<JobStatus> which = Set.copyOf(statuses);
+    Set<JobStatus> which = Validation.purgeStatuses(statuses);
     Instant before = Validation.instant(finishedBefore, "finishedBefore");
     return run("purge", c -> store.purge(c, which, before));
   }
 
-  @Override
-  public Subscription subscribe(Consumer<String> listener) {
+  private Subscription listen(Consumer<String> listener) {
     open();
     Objects.requireNonNull(listener, "listener must not be null");
     return notifier.subscribe(listener);

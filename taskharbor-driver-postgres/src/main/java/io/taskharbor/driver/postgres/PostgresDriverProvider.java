@@ -23,6 +23,11 @@ public final class PostgresDriverProvider implements DriverProvider {
   }
 
   @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
+  @Override
   public boolean accepts(URI uri) {
     try {
       return uri != null && Dsn.looksLikePostgres(uri.toString());

@@ -1,5 +1,6 @@
 package io.taskharbor.driver.postgres;
 
+import io.taskharbor.spi.support.DriverRules;
 import io.taskharbor.api.JobStatus;
 import java.util.EnumSet;
 import java.util.Map;
@@ -28,7 +29,6 @@ final class Statements {
   static final String LEASE_COMMIT_MODE = "SELECT set_config('synchronous_commit', 'off', true) AS mode";
 
   /** The reason reserve writes when it moves an expired last attempt to the DLQ. */
-  static final String LAST_ATTEMPT_EXPIRED = "lease expired on the last attempt";
 
   /** The columns of a job record, in the order {@link JobRows#read} reads them. */
   static final String COLUMNS = "id, queue, type, payload::text AS payload, priority, run_at, idempotency_key, "
@@ -221,7 +221,7 @@ final class Statements {
         WHERE j.ctid = ANY (ARRAY(SELECT q.tid FROM chosen q)) AND j.ctid = c.tid AND j.id = c.id
           AND (SELECT m.mode FROM commit_mode m) IS NOT NULL
         RETURNING %3$s
-        """.formatted(t, LAST_ATTEMPT_EXPIRED, RESERVED_COLUMNS, LEASE_COMMIT_MODE));
+        """.formatted(t, DriverRules.LAST_ATTEMPT_EXPIRED, RESERVED_COLUMNS, LEASE_COMMIT_MODE));
 
     extendLease = NamedSql.of("""
         WITH commit_mode AS MATERIALIZED (%2$s),

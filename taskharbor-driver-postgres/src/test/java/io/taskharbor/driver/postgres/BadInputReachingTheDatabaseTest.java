@@ -12,7 +12,7 @@ import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.Limits;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.spi.Completion;
-import io.taskharbor.spi.Json;
+import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.Outcome;
@@ -385,7 +385,7 @@ class BadInputReachingTheDatabaseTest {
   @DisplayName("JSON at the edges of what validation accepts reaches the database and is stored, never a DriverException")
   void jsonAtTheEdgesOfValidationIsStored() {
     List<String> payloads = List.of(
-        "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH),
+        "[".repeat(Validation.MAX_JSON_DEPTH) + "]".repeat(Validation.MAX_JSON_DEPTH),
         "[1e1000,-1E-1000,-0,0.0e+0]",
         "\"\\ud83d\\ude00 \\u0001 \\u001f \\uffff \\/\"",
         "{\"a\":{\"a\":1},\"a\":2}",
@@ -397,7 +397,7 @@ class BadInputReachingTheDatabaseTest {
           .containsExactly(new EnqueueResult(id, true));
       assertThat(driver.get(id)).isPresent();
     }
-    String deepest = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
+    String deepest = "[".repeat(Validation.MAX_JSON_DEPTH + 1) + "]".repeat(Validation.MAX_JSON_DEPTH + 1);
     refusedWithoutChange(IllegalArgumentException.class,
         () -> enqueue(NewJob.of(attempted, QUEUE, "work", deepest)));
   }
@@ -410,10 +410,10 @@ class BadInputReachingTheDatabaseTest {
   }
 
   /**
-   * Valid JSON (RFC 8259, and within {@link Json}'s exponent and depth limits) whose numbers PostgreSQL's
+   * Valid JSON (RFC 8259, and within the JSON check's exponent and depth limits) whose numbers PostgreSQL's
    * {@code numeric}, hence {@code jsonb}, cannot hold. Under the default 1 MiB limit it reaches the database. It must
    * be stored or refused as bad input (IllegalArgumentException, nothing stored), never fail as a database error:
-   * {@link Json} promises that every driver accepts and refuses the same documents.
+   * The JSON check promises that every driver accepts and refuses the same documents.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("numbersBeyondPostgresNumeric")

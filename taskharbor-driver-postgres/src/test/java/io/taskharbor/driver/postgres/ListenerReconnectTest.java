@@ -8,6 +8,7 @@ import io.taskharbor.engine.TaskHarbor;
 import io.taskharbor.engine.Worker;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.WakeUpNotifications;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -117,7 +118,7 @@ class ListenerReconnectTest {
   @DisplayName("after its backend is terminated, the listener reconnects on a new backend and wake-ups arrive again")
   void theListenerReconnectsAfterItsBackendIsTerminated() throws Exception {
     LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
-    Driver.Subscription subscription = driver.subscribe(heard::add);
+    Driver.Subscription subscription = notifications(driver).subscribe(heard::add);
     try {
       int first = driver.listenerBackendPid();
       assertThat(first).as("subscribe returns with the listener in place").isPositive();
@@ -140,7 +141,7 @@ class ListenerReconnectTest {
   @Test
   void theListenerSurvivesBeingTerminatedThreeTimesInARow() throws Exception {
     LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
-    Driver.Subscription subscription = driver.subscribe(heard::add);
+    Driver.Subscription subscription = notifications(driver).subscribe(heard::add);
     try {
       int pid = driver.listenerBackendPid();
       for (int round = 1; round <= 3; round++) {
@@ -156,7 +157,7 @@ class ListenerReconnectTest {
 
   @Test
   void closingTheLastSubscriptionStopsListening() throws Exception {
-    Driver.Subscription subscription = driver.subscribe(queue -> { });
+    Driver.Subscription subscription = notifications(driver).subscribe(queue -> { });
     int pid = driver.listenerBackendPid();
     assertThat(pid).isPositive();
 
@@ -210,5 +211,9 @@ class ListenerReconnectTest {
           .as("so little time passed since the worker went idle that its 30 s poll cannot explain the start")
           .isLessThan(Duration.ofSeconds(20));
     }
+  }
+
+  private static WakeUpNotifications notifications(Driver driver) {
+    return driver.extension(WakeUpNotifications.class).orElseThrow();
   }
 }

@@ -10,8 +10,10 @@ import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.Limits;
 import io.taskharbor.api.QueueStats;
+import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.WakeUpNotifications;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -157,7 +159,7 @@ class TransactionalEnqueueTest {
   /** Collects the queue names of wake-ups in arrival order. */
   private LinkedBlockingQueue<String> subscribe() {
     LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
-    closeables.add(driver.subscribe(heard::add));
+    closeables.add(notifications(driver).subscribe(heard::add));
     return heard;
   }
 
@@ -403,5 +405,9 @@ class TransactionalEnqueueTest {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  private static WakeUpNotifications notifications(Driver driver) {
+    return driver.extension(WakeUpNotifications.class).orElseThrow();
   }
 }

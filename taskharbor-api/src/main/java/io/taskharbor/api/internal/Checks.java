@@ -1,4 +1,4 @@
-package io.taskharbor.api;
+package io.taskharbor.api.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,15 +6,33 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * The argument checks that the engine and every driver apply, so that a bad value is refused the same way everywhere
- * and before any storage is touched. Each method throws {@link IllegalArgumentException} whose message names the
- * field, the value's problem and the fix, and otherwise returns the (normalised) value.
+ * The field checks behind every value type of the API and the SPI, written once. Not API: application code uses the
+ * value types (which call these), driver authors use {@code io.taskharbor.spi.support.Validation} (which delegates
+ * here). Each method throws {@link IllegalArgumentException} whose message names the field, the value's problem and
+ * the fix, and otherwise returns the (normalised) value. Depends on the JDK only, so that every package of the API
+ * module may use it without a cycle; the limits themselves are defined here and published by {@code
+ * io.taskharbor.api.Limits}.
  */
-public final class Validation {
+public final class Checks {
 
-  private Validation() {}
+  /** The longest job type, in characters. */
+  public static final int MAX_TYPE_LENGTH = 255;
 
-  /** Checks a queue name against {@link Limits#QUEUE_NAME} (by hand: it runs for every job enqueued). */
+  /** The longest idempotency key, in characters. */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+  /** The longest queue name, in characters. */
+  public static final int MAX_QUEUE_LENGTH = 128;
+
+  /** The earliest instant a job may be scheduled at or a driver may be told is now. */
+  public static final Instant MIN_INSTANT = Instant.parse("1970-01-01T00:00:00Z");
+
+  /** The latest instant a job may be scheduled at or a driver may be told is now. */
+  public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  private Checks() {}
+
+  /** Checks a queue name: 1 to 128 of {@code A-Z a-z 0-9 _ . : -} (by hand: it runs for every job enqueued). */
   public static String queue(String queue) {
     Objects.requireNonNull(queue, "queue must not be null");
     if (!isQueueName(queue)) {
@@ -27,7 +45,7 @@ public final class Validation {
 
   private static boolean isQueueName(String queue) {
     int n = queue.length();
-    if (n < 1 || n > 128) {
+    if (n < 1 || n > MAX_QUEUE_LENGTH) {
       return false;
     }
     for (int i = 0; i < n; i++) {
@@ -41,29 +59,29 @@ public final class Validation {
     return true;
   }
 
-  /** Checks a job type: non-blank, at most {@value Limits#MAX_TYPE_LENGTH} characters, valid text. */
+  /** Checks a job type: non-blank, at most {@value #MAX_TYPE_LENGTH} characters, valid text. */
   public static String type(String type) {
     Objects.requireNonNull(type, "type must not be null");
     if (type.isBlank()) {
       throw new IllegalArgumentException("type must not be blank: name the job type, such as 'send-email'");
     }
-    if (type.length() > Limits.MAX_TYPE_LENGTH) {
+    if (type.length() > MAX_TYPE_LENGTH) {
       throw new IllegalArgumentException(
-          "type is " + type.length() + " characters long: use at most " + Limits.MAX_TYPE_LENGTH);
+          "type is " + type.length() + " characters long: use at most " + MAX_TYPE_LENGTH);
     }
     return text(type, "type");
   }
 
-  /** Checks an idempotency key: non-blank, at most {@value Limits#MAX_IDEMPOTENCY_KEY_LENGTH} characters. */
+  /** Checks an idempotency key: non-blank, at most {@value #MAX_IDEMPOTENCY_KEY_LENGTH} characters. */
   public static String idempotencyKey(String key) {
     Objects.requireNonNull(key, "idempotencyKey must not be null");
     if (key.isBlank()) {
       throw new IllegalArgumentException("idempotencyKey must not be blank: omit it to enqueue without one");
     }
-    if (key.length() > Limits.MAX_IDEMPOTENCY_KEY_LENGTH) {
+    if (key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw new IllegalArgumentException(
           "idempotencyKey is " + key.length() + " characters long: use at most "
-              + Limits.MAX_IDEMPOTENCY_KEY_LENGTH + " (hash a longer natural key)");
+              + MAX_IDEMPOTENCY_KEY_LENGTH + " (hash a longer natural key)");
     }
     return text(key, "idempotencyKey");
   }
@@ -92,15 +110,15 @@ public final class Validation {
   }
 
   /**
-   * Checks that an instant lies within {@link Limits#MIN_INSTANT}..{@link Limits#MAX_INSTANT} and returns it
+   * Checks that an instant lies within {@link #MIN_INSTANT}..{@link #MAX_INSTANT} and returns it
    * truncated to microseconds.
    */
   public static Instant instant(Instant instant, String field) {
     Objects.requireNonNull(instant, () -> field + " must not be null");
-    if (instant.isBefore(Limits.MIN_INSTANT) || instant.isAfter(Limits.MAX_INSTANT)) {
+    if (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) {
       throw new IllegalArgumentException(
-          field + " " + instant + " is outside the supported range " + Limits.MIN_INSTANT + " to "
-              + Limits.MAX_INSTANT);
+          field + " " + instant + " is outside the supported range " + MIN_INSTANT + " to "
+              + MAX_INSTANT);
     }
     return instant.truncatedTo(ChronoUnit.MICROS);
   }
@@ -134,7 +152,7 @@ public final class Validation {
   }
 
   /** Returns {@code value} shortened and with control characters escaped, for use in an error message. */
-  static String printable(String value) {
+  public static String printable(String value) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < value.length() && b.length() < 60; i++) {
       char c = value.charAt(i);

@@ -1,10 +1,11 @@
-package io.taskharbor.spi;
+package io.taskharbor.api.internal;
 
 import java.util.Objects;
 
 /**
- * A strict, allocation-free JSON syntax check (RFC 8259) that every driver applies to payloads and results, so that
- * all drivers accept and refuse the same documents. Beyond the RFC it refuses what some storage cannot hold: the
+ * A strict, allocation-free JSON syntax check (RFC 8259) that the SPI's value types apply to payloads and results, so
+ * that all drivers accept and refuse the same documents (not API: driver authors reach it through {@code
+ * io.taskharbor.spi.support.Validation#json}). Beyond the RFC it refuses what some storage cannot hold: the
  * escape {@code \u0000}, unpaired surrogate escapes, raw NUL or unpaired surrogate characters, exponents beyond
  * &plusmn;1000, numbers with more than 16,383 digits after the point or 131,072 before it once the exponent is
  * applied (PostgreSQL's {@code numeric}, hence {@code jsonb}), and nesting deeper than {@value #MAX_DEPTH}.
@@ -226,10 +227,10 @@ public final class Json {
   }
 
   /** The most digits after the decimal point that PostgreSQL's numeric (hence jsonb) holds, once scaled. */
-  static final int MAX_SCALE = 16_383;
+  public static final int MAX_SCALE = 16_383;
 
   /** The most digits before the decimal point that PostgreSQL's numeric holds, once scaled. */
-  static final int MAX_INTEGER_DIGITS = 131_072;
+  public static final int MAX_INTEGER_DIGITS = 131_072;
 
   private void number() {
     int start = i;
