@@ -75,6 +75,17 @@ class LayeringTest {
           .should().dependOnClassesThat().resideInAPackage("io.taskharbor.spi.support..");
 
   @ArchTest
+  static final ArchRule the_engines_internals_depend_on_no_public_engine_class_but_the_events =
+      noClasses().that().resideInAPackage("io.taskharbor.engine.internal..")
+          .should().dependOnClassesThat().resideInAPackage("io.taskharbor.engine");
+
+  @ArchTest
+  static final ArchRule the_engines_events_depend_only_on_the_api =
+      classes().that().resideInAPackage("io.taskharbor.engine.event..")
+          .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.jspecify..", "io.taskharbor.api..",
+              "io.taskharbor.engine.event..");
+
+  @ArchTest
   static final ArchRule there_are_no_cycles_between_packages =
       slices().matching("io.taskharbor.(**)").should().beFreeOfCycles();
 }

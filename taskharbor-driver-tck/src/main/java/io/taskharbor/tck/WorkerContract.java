@@ -315,7 +315,8 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
     assertThat(r.attempts()).isZero();
     assertThat(r.leaseToken()).isNull();
     assertThat(interrupted).isTrue();
-    assertThat(w.metrics().snoozed()).isEqualTo(1);
+    assertThat(w.metrics().released()).as("released at shutdown, not snoozed").isEqualTo(1);
+    assertThat(w.metrics().snoozed()).isZero();
   }
 
   @Override
@@ -532,5 +533,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
         assertThat(r.leaseToken()).isNull();
       }
     }
+    assertThat(w.metrics().released()).as("the three unstarted jobs count as released").isEqualTo(3);
+    assertThat(w.metrics().snoozed()).as("a release at shutdown is not a snooze").isZero();
   }
 }

@@ -2,6 +2,7 @@ package io.taskharbor.engine;
 
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobRecord;
+import io.taskharbor.engine.internal.RunningJob;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,27 +23,27 @@ final class DefaultJobContext<P> implements JobContext<P> {
 
   @Override
   public JobId id() {
-    return job.record.id();
+    return job.record().id();
   }
 
   @Override
   public String type() {
-    return job.record.type();
+    return job.record().type();
   }
 
   @Override
   public String queue() {
-    return job.record.queue();
+    return job.record().queue();
   }
 
   @Override
   public int attempt() {
-    return job.record.attempts();
+    return job.record().attempts();
   }
 
   @Override
   public int maxAttempts() {
-    return job.record.maxAttempts();
+    return job.record().maxAttempts();
   }
 
   @Override
@@ -52,7 +53,7 @@ final class DefaultJobContext<P> implements JobContext<P> {
 
   @Override
   public JobRecord record() {
-    return job.record;
+    return job.record();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.taskharbor.engine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobQuery;
@@ -10,10 +9,12 @@ import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.Limits;
 import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
-import io.taskharbor.spi.support.Validation;
+import io.taskharbor.engine.event.TaskHarborListener;
+import io.taskharbor.engine.internal.Listeners;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.Drivers;
 import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.support.Validation;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -47,7 +48,10 @@ public final class TaskHarbor implements AutoCloseable {
   private final Driver driver;
   private final boolean ownsDriver;
   private final InstantSource clock;
-  private final JsonCodec codec;
+  private final InstantSource microsClock;
+  private final PayloadCodec codec;
+  private final List<TaskHarborListener> listenerList;
+  private final Listeners listeners;
   private final Map<String, JobTypeOptions> jobTypes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -55,7 +59,11 @@ public final class TaskHarbor implements AutoCloseable {
     this.driver = driver;
     this.ownsDriver = ownsDriver;
     this.clock = b.clock;
-    this.codec = new JsonCodec(b.objectMapper != null ? b.objectMapper : JsonCodec.defaultMapper());
+    InstantSource source = b.clock;
+    this.microsClock = () -> source.instant().truncatedTo(ChronoUnit.MICROS);
+    this.codec = b.codec != null ? b.codec : PayloadCodec.defaultCodec();
+    this.listenerList = List.copyOf(b.listeners);
+    this.listeners = new Listeners(listenerList);
     this.jobTypes = Map.copyOf(b.jobTypes);
   }
 
@@ -107,12 +115,18 @@ public final class TaskHarbor implements AutoCloseable {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    return driver.enqueue(jobs, now());
+    List<EnqueueResult> results = driver.enqueue(jobs, now());
+    if (!listenerList.isEmpty()) {
+      for (int i = 0; i < jobs.size(); i++) {
+        listeners.enqueued(jobs.get(i).queue(), jobs.get(i).type(), results.get(i));
+      }
+    }
+    return results;
   }
 
   /**
    * Returns the driver-level job that {@link #enqueue} would store for this request, without storing it: the payload
-   * encoded with this client's mapper, the job type's defaults applied, and a new id unless the request names one.
+   * encoded with this client's codec, the job type's defaults applied, and a new id unless the request names one.
    * For a driver's own calls, such as enqueueing inside the application's transaction with the PostgreSQL driver:
    *
    * <pre>{@code
@@ -131,7 +145,7 @@ public final class TaskHarbor implements AutoCloseable {
         ? request.maxAttempts()
         : defaults.maxAttempts().orElse(Limits.DEFAULT_MAX_ATTEMPTS);
     Duration timeout = request.timeout() != null ? request.timeout() : defaults.timeout().orElse(null);
-    String payload = codec.encode(request.payload(), "payload", request.type());
+    String payload = Payloads.encode(codec, request.payload(), "payload", request.type());
     JobId id = request.id() != null ? request.id() : JobId.newId();
     return new NewJob(id, request.queue(), request.type(), payload, request.priority(), request.runAt(),
         request.idempotencyKey(), maxAttempts, timeout);
@@ -235,12 +249,23 @@ public final class TaskHarbor implements AutoCloseable {
     return clock;
   }
 
-  JsonCodec codec() {
+  /** Returns the codec payloads and results go through. */
+  public PayloadCodec codec() {
     return codec;
   }
 
+  /** The clock at microsecond precision, as every driver call takes it. */
+  InstantSource microsClock() {
+    return microsClock;
+  }
+
+  /** The client's listeners, which hear every worker's events too. */
+  List<TaskHarborListener> listeners() {
+    return listenerList;
+  }
+
   Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    return microsClock.instant();
   }
 
   /** Closes the driver if this client opened it (or was told it owns it); idempotent. Workers are not stopped. */
@@ -268,7 +293,8 @@ public final class TaskHarbor implements AutoCloseable {
     private @Nullable String driverUri;
     private @Nullable Boolean ownsDriver;
     private InstantSource clock = InstantSource.system();
-    private @Nullable ObjectMapper objectMapper;
+    private @Nullable PayloadCodec codec;
+    private final List<TaskHarborListener> listeners = new ArrayList<>();
     private final Map<String, JobTypeOptions> jobTypes = new HashMap<>();
 
     private Builder() {}
@@ -302,9 +328,22 @@ public final class TaskHarbor implements AutoCloseable {
       return this;
     }
 
-    /** Sets the Jackson mapper for payloads and results; default: java.time support, unknown properties ignored. */
-    public Builder objectMapper(ObjectMapper objectMapper) {
-      this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper must not be null");
+    /**
+     * Sets how payloads and results become JSON and back; default {@link JacksonPayloadCodec#create()} (Jackson 2,
+     * {@code java.time} support, unknown properties ignored). For a mapper of your own, pass {@link
+     * JacksonPayloadCodec#of JacksonPayloadCodec.of(mapper)}.
+     */
+    public Builder codec(PayloadCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec must not be null");
+      return this;
+    }
+
+    /**
+     * Adds a listener of this client's enqueues and of every event of every worker it makes; listeners are told in
+     * the order they were added, and one that throws is logged and ignored.
+     */
+    public Builder listener(TaskHarborListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
       return this;
     }
 

@@ -1,17 +1,23 @@
 package io.taskharbor.engine;
 
 import io.taskharbor.api.Limits;
+import io.taskharbor.engine.event.WorkerListener;
+import io.taskharbor.engine.internal.Listeners;
+import io.taskharbor.engine.internal.RuntimeSettings;
+import io.taskharbor.engine.internal.WorkerRuntime;
 import io.taskharbor.spi.support.Validation;
-import io.taskharbor.spi.Driver;
-import io.taskharbor.spi.WakeUpNotifications;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs jobs of a set of queues with a bounded pool of handler threads. Build one with {@link TaskHarbor#newWorker()},
@@ -31,11 +37,15 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  private static final AtomicInteger WORKER_IDS = new AtomicInteger();
 
   private final WorkerRuntime runtime;
+  private final MetricsListener metrics;
 
-  private Worker(WorkerRuntime runtime) {
+  private Worker(WorkerRuntime runtime, MetricsListener metrics) {
     this.runtime = runtime;
+    this.metrics = metrics;
   }
 
   /**
@@ -52,7 +62,11 @@ public final class Worker implements AutoCloseable {
    * and their jobs released. Blocks until done. Idempotent.
    */
   public void stop() {
+    boolean wasRunning = runtime.isRunning();
     runtime.stop();
+    if (wasRunning) {
+      log.info("{} stopped: {}", runtime.settings().name(), metrics());
+    }
   }
 
   /** Same as {@link #stop()}. */
@@ -68,7 +82,7 @@ public final class Worker implements AutoCloseable {
 
   /** Returns a snapshot of the worker's counters. */
   public WorkerMetrics metrics() {
-    return runtime.metrics();
+    return metrics.snapshot();
   }
 
   @Override
@@ -80,6 +94,8 @@ public final class Worker implements AutoCloseable {
   public static final class Builder {
     private final TaskHarbor harbor;
     private final Set<String> queues = new LinkedHashSet<>();
+    private final List<WorkerListener> listeners = new ArrayList<>();
+    private @Nullable Duration leaseSafetyMargin;
     private final Map<String, Registration<?>> handlers = new LinkedHashMap<>();
     private int concurrency = 10;
     private Duration leaseDuration = Duration.ofSeconds(30);
@@ -209,6 +225,28 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets how long before a job's lease runs out, by the worker's clock, the worker gives the job up when its
+     * heartbeats could not extend the lease (the database is unreachable, say): the handler is cancelled and nothing
+     * is reported, so the job never runs here and on another worker at once. A job waiting for a thread is not
+     * started this close to the end of its lease either. Default: a fifth of the lease, or half of what the lease
+     * leaves after one heartbeat interval when that is less. Must leave room for a heartbeat: heartbeat interval plus
+     * margin below the lease.
+     */
+    public Builder leaseSafetyMargin(Duration leaseSafetyMargin) {
+      this.leaseSafetyMargin = Validation.positive(leaseSafetyMargin, "leaseSafetyMargin");
+      return this;
+    }
+
+    /**
+     * Adds a listener of this worker's events (in addition to the client's {@link TaskHarbor.Builder#listener
+     * listeners}); listeners are told in the order they were added.
+     */
+    public Builder listener(WorkerListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+      return this;
+    }
+
     /** Sets the most outcomes sent to the driver in one call; default 500. */
     public Builder completionBatchSize(int completionBatchSize) {
       if (completionBatchSize < 1) {
@@ -242,30 +280,36 @@ public final class Worker implements AutoCloseable {
         throw new IllegalArgumentException("fetchParallelism (" + fetch + ") must not exceed concurrency + prefetch ("
             + (concurrency + prefetch) + "): each reserve in flight needs at least one free slot");
       }
-      Driver driver = harbor.driver();
-      WorkerSettings settings = new WorkerSettings(
+      Duration margin = leaseSafetyMargin != null ? leaseSafetyMargin : defaultMargin(leaseDuration, heartbeat);
+      if (heartbeat.plus(margin).compareTo(leaseDuration) >= 0) {
+        throw new IllegalArgumentException("heartbeatInterval (" + heartbeat + ") plus leaseSafetyMargin (" + margin
+            + ") must be shorter than leaseDuration (" + leaseDuration + "): the lease must outlast a heartbeat "
+            + "with the margin to spare; lengthen the lease or shorten the others");
+      }
+      String name = "taskharbor-worker-" + WORKER_IDS.incrementAndGet();
+      RuntimeSettings settings = new RuntimeSettings(name,
           queues.isEmpty() ? List.of(Limits.DEFAULT_QUEUE) : List.copyOf(queues),
-          concurrency, leaseDuration, heartbeat, pollInterval, shutdownTimeout, backoff, completionBatchSize,
-          fetchCooldown, fetch, prefetch, driver.extension(WakeUpNotifications.class).isPresent());
-      return new Worker(new WorkerRuntime(harbor, settings, Map.copyOf(handlers)));
+          concurrency, leaseDuration, heartbeat, margin, pollInterval, shutdownTimeout, backoff::delay,
+          completionBatchSize, fetchCooldown, fetch, prefetch);
+      MetricsListener metrics = new MetricsListener();
+      List<WorkerListener> all = new ArrayList<>();
+      all.add(metrics);
+      all.addAll(harbor.listeners());
+      all.addAll(listeners);
+      WorkerRuntime runtime = new WorkerRuntime(settings, harbor.driver(), harbor.microsClock(),
+          new HandlerInvoker(name, handlers, harbor.codec()), new Listeners(all));
+      return new Worker(runtime, metrics);
+    }
+
+    private static Duration defaultMargin(Duration lease, Duration heartbeat) {
+      Duration fifth = lease.dividedBy(5);
+      Duration half = lease.minus(heartbeat).dividedBy(2);
+      Duration margin = fifth.compareTo(half) <= 0 ? fifth : half;
+      return margin.compareTo(Duration.ofNanos(1000)) < 0 ? Duration.ofNanos(1000) : margin;
     }
   }
 
   /** A handler with its payload type. */
   record Registration<P>(Class<P> payloadType, JobHandler<P> handler) {}
 
-  /** The validated settings of one worker. */
-  record WorkerSettings(
-      List<String> queues,
-      int concurrency,
-      Duration leaseDuration,
-      Duration heartbeatInterval,
-      Duration pollInterval,
-      Duration shutdownTimeout,
-      Backoff backoff,
-      int completionBatchSize,
-      Duration fetchCooldown,
-      int fetchParallelism,
-      int prefetch,
-      boolean notifications) {}
 }

@@ -52,6 +52,8 @@ final class FakeDriver implements Driver {
   private int requestedInFlight;
   private int handedOut;
   volatile Duration reserveDelay = Duration.ZERO;
+  /** When set, every heartbeat fails with it, as when the database cannot be reached. */
+  volatile RuntimeException heartbeatFailure;
   /** A batch holding a completion this matches is refused outright, as a driver refuses bad input. */
   volatile Predicate<Completion> refuse = c -> false;
 
@@ -153,6 +155,10 @@ final class FakeDriver implements Driver {
   @Override
   public synchronized Instant extendLease(JobId id, LeaseToken token, Instant now, Duration lease) {
     heartbeats.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    RuntimeException failure = heartbeatFailure;
+    if (failure != null) {
+      throw failure;
+    }
     JobRecord j = jobs.get(id);
     if (j == null) {
       throw new JobNotFoundException(id);

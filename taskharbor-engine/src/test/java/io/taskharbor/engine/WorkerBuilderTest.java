@@ -54,6 +54,15 @@ class WorkerBuilderTest {
     refused(() -> builder().concurrency(2).fetchParallelism(3).build(), "fetchParallelism");
     assertThat(builder().concurrency(2).prefetch(1).fetchParallelism(3).build()).isNotNull();
     refused(() -> builder().concurrency(2).prefetch(1).fetchParallelism(4).build(), "concurrency + prefetch");
+    refused(() -> builder().leaseSafetyMargin(Duration.ZERO), "leaseSafetyMargin");
+    refused(() -> builder().leaseDuration(Duration.ofSeconds(30)).heartbeatInterval(Duration.ofSeconds(20))
+        .leaseSafetyMargin(Duration.ofSeconds(10)).build(), "leaseSafetyMargin");
+    assertThat(builder().leaseDuration(Duration.ofSeconds(30)).heartbeatInterval(Duration.ofSeconds(20))
+        .leaseSafetyMargin(Duration.ofSeconds(9)).build()).isNotNull();
+    assertThat(builder().leaseDuration(Duration.ofSeconds(30)).heartbeatInterval(Duration.ofSeconds(29)).build())
+        .as("the default margin shrinks to fit a long heartbeat interval").isNotNull();
+    assertThatThrownBy(() -> builder().listener(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("listener");
     refused(() -> builder().prefetch(-1), "prefetch");
     refused(() -> builder().prefetch(10_001), "prefetch");
     refused(() -> builder().queues(), "queues");

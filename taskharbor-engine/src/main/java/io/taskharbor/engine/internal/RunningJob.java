@@ -1,4 +1,4 @@
-package io.taskharbor.engine;
+package io.taskharbor.engine.internal;
 
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobRecord;
@@ -15,23 +15,29 @@ import org.jspecify.annotations.Nullable;
  * {@link #claimOutcome() claims the outcome} (the handler, the timeout, shutdown or a lost lease) decides it; later
  * claims lose, so a job is finalised at most once.
  */
-final class RunningJob {
+public final class RunningJob {
 
   /** Why a job was cancelled. */
-  enum CancelReason {
+  public enum CancelReason {
+    /** The lease was lost: refused by the driver, or about to run out while the driver could not be reached. */
     LOST_LEASE,
+    /** The job's timeout passed. */
     TIMEOUT,
+    /** The worker stopped and the shutdown timeout passed. */
     SHUTDOWN
   }
 
-  final JobRecord record;
-  final LeaseToken token;
+  private final JobRecord record;
+  private final LeaseToken token;
   private volatile Instant leaseExpiresAt;
   private final AtomicReference<@Nullable CancelReason> cancelReason = new AtomicReference<>();
   private final AtomicBoolean outcomeClaimed = new AtomicBoolean();
   private @Nullable Thread thread;
-  volatile @Nullable Future<?> heartbeat;
-  volatile @Nullable Future<?> timeout;
+  private volatile boolean timersStopped;
+  /** {@link System#nanoTime()} when a handler thread took the job up; 0 until then. */
+  private volatile long startedNanos;
+  private volatile @Nullable Future<?> heartbeat;
+  private volatile @Nullable Future<?> timeout;
 
   RunningJob(LeasedJob leased) {
     this.record = leased.job();
@@ -39,11 +45,22 @@ final class RunningJob {
     this.leaseExpiresAt = leased.leaseExpiresAt();
   }
 
-  JobId id() {
+  /** Returns the job as it was reserved. */
+  public JobRecord record() {
+    return record;
+  }
+
+  /** Returns the job's id. */
+  public JobId id() {
     return record.id();
   }
 
-  Instant leaseExpiresAt() {
+  LeaseToken token() {
+    return token;
+  }
+
+  /** Returns until when this worker holds the job, as the driver last confirmed it. */
+  public Instant leaseExpiresAt() {
     return leaseExpiresAt;
   }
 
@@ -60,11 +77,13 @@ final class RunningJob {
     return outcomeClaimed.get();
   }
 
-  @Nullable CancelReason cancelReason() {
+  /** Returns why the handler was cancelled, or null while it is not. */
+  public @Nullable CancelReason cancelReason() {
     return cancelReason.get();
   }
 
-  boolean isCancelled() {
+  /** Returns whether the handler should stop (lease lost, timed out, shutting down). Any thread may call it. */
+  public boolean isCancelled() {
     return cancelReason.get() != null;
   }
 
@@ -94,8 +113,39 @@ final class RunningJob {
     Thread.interrupted();
   }
 
-  /** Stops the heartbeat and the timeout: the job is no longer this worker's to keep. */
+  void markStarted() {
+    long t = System.nanoTime();
+    startedNanos = t == 0 ? 1 : t;
+  }
+
+  /** Returns how long the job has run since a handler thread took it up, or null if it never started. */
+  java.time.@Nullable Duration runningFor() {
+    long t = startedNanos;
+    return t == 0 ? null : java.time.Duration.ofNanos(System.nanoTime() - t);
+  }
+
+  /** Keeps the job's next heartbeat, unless its timers were stopped meanwhile (then cancels it at once). */
+  void heartbeat(Future<?> next) {
+    heartbeat = next;
+    if (timersStopped) {
+      next.cancel(false);
+    }
+  }
+
+  void timeout(Future<?> timer) {
+    timeout = timer;
+    if (timersStopped) {
+      timer.cancel(false);
+    }
+  }
+
+  boolean timersStopped() {
+    return timersStopped;
+  }
+
+  /** Stops the heartbeat and the timeout for good: the job is no longer this worker's to keep. */
   void stopTimers() {
+    timersStopped = true;
     Future<?> h = heartbeat;
     if (h != null) {
       h.cancel(false);
@@ -104,5 +154,10 @@ final class RunningJob {
     if (t != null) {
       t.cancel(false);
     }
+  }
+
+  @Override
+  public String toString() {
+    return "RunningJob[" + record.type() + " " + record.id() + " attempt " + record.attempts() + "]";
   }
 }

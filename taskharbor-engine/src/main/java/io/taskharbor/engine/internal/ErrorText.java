@@ -1,14 +1,15 @@
-package io.taskharbor.engine;
+package io.taskharbor.engine.internal;
 
 /** Turns a handler's error into text every driver can store: bounded, no NUL, no unpaired surrogate. */
-final class ErrorText {
-  static final int MAX_LENGTH = 4000;
+public final class ErrorText {
+  /** The longest error text stored. */
+  public static final int MAX_LENGTH = 4000;
   private static final int MAX_FRAMES = 8;
 
   private ErrorText() {}
 
   /** The error's class and message, its first stack frames and its causes. */
-  static String describe(Throwable error) {
+  public static String describe(Throwable error) {
     StringBuilder text = new StringBuilder();
     Throwable t = error;
     for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
@@ -28,11 +29,12 @@ final class ErrorText {
   }
 
   /** The error's class and message on one line. */
-  static String summary(Throwable error) {
+  public static String summary(Throwable error) {
     return clean(error.toString());
   }
 
-  static String clean(String text) {
+  /** Bounds {@code text} and replaces what no driver can store (NUL, unpaired surrogates). */
+  public static String clean(String text) {
     String bounded = text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH - 1) + "…" : text;
     StringBuilder out = new StringBuilder(bounded.length());
     for (int i = 0; i < bounded.length(); i++) {

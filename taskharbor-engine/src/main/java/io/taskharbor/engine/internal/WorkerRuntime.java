@@ -1,0 +1,346 @@
+package io.taskharbor.engine.internal;
+
+import io.taskharbor.api.JobRecord;
+import io.taskharbor.engine.internal.OutcomePolicy.Decision;
+import io.taskharbor.engine.internal.RunningJob.CancelReason;
+import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.WakeUpNotifications;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The moving parts of a worker, wired together: the {@link Fetcher} reserves for free slots, a pool of handler threads
+ * runs each job through the {@link JobExecutor}, the {@link OutcomePolicy} decides what to store, the {@link Completer}
+ * stores it in batches, and {@link Heartbeats} keeps the leases (and gives up those it cannot keep). It receives only
+ * what it needs: the driver, the clock, the settings, the executor and the listeners.
+ *
+ * <p>Every job has one outcome at most: whoever claims it first (the handler, its timeout, shutdown, or a lost lease)
+ * decides, and a late handler's result is dropped. A handler gives its slot back as soon as it returns, before its
+ * outcome is written, so reserving the next jobs overlaps writing the last ones.
+ *
+ * <p>Stop is graceful in two phases: stop reserving and wait up to the shutdown timeout for running handlers; then
+ * cancel the rest and release their jobs at once, without spending the attempt. Heartbeats stop last.
+ */
+public final class WorkerRuntime {
+  private static final Logger log = LoggerFactory.getLogger("io.taskharbor.engine.Worker");
+  private static final Duration MAX_ERROR_BACKOFF = Duration.ofSeconds(5);
+
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPING,
+    STOPPED
+  }
+
+  private final RuntimeSettings settings;
+  private final Driver driver;
+  private final InstantSource clock;
+  private final JobExecutor executor;
+  private final OutcomePolicy policy;
+  private final Listeners listeners;
+
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Set<RunningJob> active = ConcurrentHashMap.newKeySet();
+  private final ThreadPoolExecutor handlerPool;
+  private final Fetcher fetcher;
+  private final Completer completer;
+  private final Heartbeats heartbeats;
+  private Driver.@Nullable Subscription subscription;
+
+  /**
+   * Wires a runtime; nothing runs until {@link #start()}.
+   *
+   * @param clock the clock every driver call and every lease decision takes its instant from
+   */
+  public WorkerRuntime(RuntimeSettings settings, Driver driver, InstantSource clock, JobExecutor executor,
+      Listeners listeners) {
+    this.settings = settings;
+    this.driver = driver;
+    this.clock = clock;
+    this.executor = executor;
+    this.policy = new OutcomePolicy(settings.retryDelay());
+    this.listeners = listeners;
+    this.handlerPool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemons(settings.name() + "-handler-"));
+    this.fetcher = new Fetcher(settings, driver, this::now, listeners, this::launch);
+    this.completer = new Completer(settings, driver, this::now, listeners, active::size, fetcher::reservesInFlight,
+        this::finish);
+    this.heartbeats = new Heartbeats(settings, driver, this::now, listeners, active, this::lost);
+  }
+
+  /** Returns the settings. */
+  public RuntimeSettings settings() {
+    return settings;
+  }
+
+  /** Returns whether the runtime has started and not yet begun to stop. */
+  public boolean isRunning() {
+    return state.get() == State.RUNNING;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  // ------------------------------------------------------------------------------------------------ lifecycle
+
+  /**
+   * Starts reserving and running jobs.
+   *
+   * @throws IllegalStateException if it was started before
+   */
+  public void start() {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("worker " + settings.name() + " was already started; build a new worker to "
+          + "start again");
+    }
+    Optional<WakeUpNotifications> notifications = driver.extension(WakeUpNotifications.class);
+    if (notifications.isPresent()) {
+      subscription = notifications.get().subscribe(queue -> {
+        if (settings.queues().contains(queue)) {
+          fetcher.wake();
+        }
+      });
+    }
+    heartbeats.start();
+    completer.start();
+    fetcher.start();
+    log.info("{} started: queues {}, concurrency {}, lease {}", settings.name(), settings.queues(),
+        settings.concurrency(), settings.leaseDuration());
+  }
+
+  /** Stops gracefully (see the class comment); blocks until done; idempotent. */
+  public void stop() {
+    if (state.compareAndSet(State.NEW, State.STOPPED)) {
+      stopped.countDown();
+      return;
+    }
+    if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
+      awaitStopped();
+      return;
+    }
+    try {
+      // Phase 1: stop reserving; let running handlers finish within the shutdown timeout.
+      fetcher.stop();
+      if (subscription != null) {
+        subscription.close();
+      }
+      handlerPool.shutdown();
+      if (!awaitTermination(handlerPool, settings.shutdownTimeout())) {
+        // Phase 2: cancel the rest and give their jobs back at once, without spending the attempt.
+        int released = 0;
+        for (RunningJob job : List.copyOf(active)) {
+          if (job.claimOutcome()) {
+            job.cancel(CancelReason.SHUTDOWN);
+            submit(job, new Execution.Abandoned());
+            released++;
+          }
+        }
+        log.warn("{}: {} handler(s) still running after the shutdown timeout of {}; cancelled them and released "
+            + "{} job(s)", settings.name(), active.size(), settings.shutdownTimeout(), released);
+        handlerPool.shutdownNow();
+        if (!awaitTermination(handlerPool, Duration.ofSeconds(5))) {
+          log.warn("{}: some handlers ignore interruption and are still running; their outcomes will be dropped",
+              settings.name());
+        }
+      }
+      completer.stop();
+    } finally {
+      // Heartbeats stop last: a job keeps its lease until its outcome is written.
+      heartbeats.stop();
+      state.set(State.STOPPED);
+      stopped.countDown();
+    }
+  }
+
+  private void awaitStopped() {
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ jobs
+
+  /** Starts a job whose slot the fetcher already holds. */
+  private void launch(LeasedJob leased) {
+    RunningJob job = new RunningJob(leased);
+    active.add(job);
+    heartbeats.track(job);
+    handlerPool.execute(() -> run(job));
+  }
+
+  /**
+   * A handler thread takes up a job: returns whether to run it. A job that waited for a thread (prefetched) may
+   * meanwhile have lost its lease, or have come so close to its end, by this worker's clock, that it could run on
+   * after another worker took it; and one that has not started when the worker stops is given back at once rather
+   * than begun. The timeout counts from here, not from the reserve.
+   */
+  private boolean begin(RunningJob job) {
+    if (job.outcomeClaimed()) {
+      return false; // its lease was lost while it waited: already logged, counted and given up
+    }
+    if (!fetcher.isFetching()) {
+      if (job.claimOutcome()) {
+        submit(job, new Execution.Abandoned());
+      }
+      return false;
+    }
+    if (!heartbeats.leaseHolds(job, now())) {
+      if (job.claimOutcome()) {
+        lost(job, "its lease ends at " + job.leaseExpiresAt() + ", too soon to start it (safety margin "
+            + settings.leaseSafetyMargin() + ")");
+      }
+      return false;
+    }
+    Duration timeout = job.record().timeout();
+    if (timeout != null) {
+      heartbeats.timeout(job, timeout, () -> timedOut(job, timeout));
+    }
+    return true;
+  }
+
+  private void run(RunningJob job) {
+    if (!begin(job)) {
+      fetcher.freeSlot();
+      return;
+    }
+    JobRecord record = job.record();
+    MDC.put("job.id", record.id().toString());
+    MDC.put("job.type", record.type());
+    MDC.put("job.queue", record.queue());
+    MDC.put("job.attempt", Integer.toString(record.attempts()));
+    job.bind(Thread.currentThread());
+    job.markStarted();
+    listeners.started(record);
+    Execution execution = null;
+    try {
+      execution = executor.execute(job);
+    } catch (VirtualMachineError fatal) {
+      // Do as little as possible in a JVM that may be out of memory: stop keeping the lease, report nothing.
+      if (job.claimOutcome()) {
+        active.remove(job);
+        job.stopTimers();
+      }
+      log.error("{}: job {} hit a virtual machine error; its lease will expire and it will run again (or move to "
+          + "the DLQ on its last attempt)", settings.name(), record.id(), fatal);
+      throw fatal;
+    } finally {
+      job.unbind();
+      if (execution != null) {
+        if (job.claimOutcome()) {
+          submit(job, execution);
+        } else {
+          log.debug("{}: dropped the late outcome of job {} (already decided)", settings.name(), record.id());
+        }
+      }
+      MDC.remove("job.id");
+      MDC.remove("job.type");
+      MDC.remove("job.queue");
+      MDC.remove("job.attempt");
+      fetcher.freeSlot();
+    }
+  }
+
+  private void timedOut(RunningJob job, Duration timeout) {
+    if (job.claimOutcome()) {
+      job.cancel(CancelReason.TIMEOUT);
+      submit(job, new Execution.TimedOut(timeout));
+    }
+  }
+
+  /**
+   * Decides the outcome of a job whose outcome the caller claimed (its handler's return, its timeout, or shutdown),
+   * tells the listeners the execution is over if it had started, and queues the outcome for the completer.
+   */
+  private void submit(RunningJob job, Execution execution) {
+    Decision decision = policy.decide(job.record(), job.token(), execution, now());
+    JobRecord record = job.record();
+    Duration ran = job.runningFor();
+    if (ran != null) {
+      listeners.executed(record, ran);
+    }
+    switch (decision.kind()) {
+      case RETRIED -> log.debug("{}: job {} failed on attempt {} of {}, retrying at {}: {}", settings.name(),
+          record.id(), record.attempts(), record.maxAttempts(),
+          ((io.taskharbor.spi.Completion.Retry) decision.completion()).runAt(), String.valueOf(decision.cause()));
+      case DEAD_LETTERED -> log.warn("{}: job {} ({}) goes to the DLQ on attempt {} of {}: {}", settings.name(),
+          record.id(), record.type(), record.attempts(), record.maxAttempts(), String.valueOf(decision.cause()));
+      default -> { }
+    }
+    completer.submit(job, decision);
+  }
+
+  /** A job whose outcome the caller claimed lost its lease: cancel its handler, report nothing. */
+  private void lost(RunningJob job, String why) {
+    active.remove(job);
+    job.stopTimers();
+    job.cancel(CancelReason.LOST_LEASE);
+    listeners.leaseLost(job.record());
+    log.warn("{}: lost the lease of job {} ({} attempt {}): {}; its handler is cancelled and its outcome will not be "
+        + "reported", settings.name(), job.id(), job.record().type(), job.record().attempts(), why);
+  }
+
+  private void finish(RunningJob job) {
+    active.remove(job);
+    job.stopTimers();
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  static Duration errorBackoff(int errors) {
+    long base = 50L << Math.min(errors - 1, 10);
+    long capped = Math.min(base, MAX_ERROR_BACKOFF.toMillis());
+    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+  }
+
+  private static boolean awaitTermination(ExecutorService pool, Duration timeout) {
+    try {
+      return pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  static void joinQuietly(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  static ThreadFactory daemons(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> daemon(prefix + n.incrementAndGet(), runnable);
+  }
+}
