@@ -15,9 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param type only this job type, or null for all
  * @param limit the page size, 1 to {@value Limits#MAX_PAGE_SIZE}; default 100
  * @param cursor the {@link Page#nextCursor()} of the previous page, or null for the first page
+ * @param leasedBy only jobs whose lease is (or was last) held by this node, or null for all
  */
 public record JobQuery(
-    @Nullable String queue, Set<JobStatus> statuses, @Nullable String type, int limit, @Nullable String cursor) {
+    @Nullable String queue, Set<JobStatus> statuses, @Nullable String type, int limit, @Nullable String cursor,
+    @Nullable String leasedBy) {
 
   public JobQuery {
     if (queue != null) {
@@ -35,6 +37,15 @@ public record JobQuery(
     if (cursor != null) {
       JobId.parse(cursor);
     }
+    if (leasedBy != null) {
+      Checks.text(leasedBy, "leasedBy");
+    }
+  }
+
+  /** The query as the first SPI version had it, with no {@code leasedBy} filter; build queries with the builder. */
+  public JobQuery(
+      @Nullable String queue, Set<JobStatus> statuses, @Nullable String type, int limit, @Nullable String cursor) {
+    this(queue, statuses, type, limit, cursor, null);
   }
 
   /** Returns a builder for a query over all jobs, 100 per page. */
@@ -51,7 +62,8 @@ public record JobQuery(
   public boolean matches(JobRecord job) {
     return (queue == null || queue.equals(job.queue()))
         && (statuses.isEmpty() || statuses.contains(job.status()))
-        && (type == null || type.equals(job.type()));
+        && (type == null || type.equals(job.type()))
+        && (leasedBy == null || leasedBy.equals(job.leasedBy()));
   }
 
   /** The cursor as a job id: list items after this id. */
@@ -66,6 +78,7 @@ public record JobQuery(
     private @Nullable String type;
     private int limit = 100;
     private @Nullable String cursor;
+    private @Nullable String leasedBy;
 
     private Builder() {}
 
@@ -99,9 +112,15 @@ public record JobQuery(
       return this;
     }
 
+    /** Only jobs whose lease is (or was last) held by this node. */
+    public Builder leasedBy(String nodeId) {
+      this.leasedBy = nodeId;
+      return this;
+    }
+
     /** Builds the query; throws {@link IllegalArgumentException} naming a bad field. */
     public JobQuery build() {
-      return new JobQuery(queue, statuses, type, limit, cursor);
+      return new JobQuery(queue, statuses, type, limit, cursor, leasedBy);
     }
   }
 }

@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt when the job was enqueued
  * @param updatedAt when the job last changed
  * @param finishedAt when the job reached DONE, DLQ or CANCELED, or null
+ * @param leasedBy the node that holds the lease, or held it on the job's latest attempt (the worker id), or null when
+ *     no attempt has been made or the reserving worker did not say
+ * @param startedAt when the latest attempt began (its reservation), or null when none was made
  */
 public record JobRecord(
     JobId id,
@@ -52,7 +55,9 @@ public record JobRecord(
     @Nullable Instant dlqFailedAt,
     Instant createdAt,
     Instant updatedAt,
-    @Nullable Instant finishedAt) {
+    @Nullable Instant finishedAt,
+    @Nullable String leasedBy,
+    @Nullable Instant startedAt) {
 
   public JobRecord {
     Objects.requireNonNull(id, "id");
@@ -62,6 +67,19 @@ public record JobRecord(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+  }
+
+  /**
+   * The record as the first SPI version built it, without {@code leasedBy} and {@code startedAt} (both null). Kept so
+   * that code written against that version compiles; build records with {@link #builder} instead.
+   */
+  public JobRecord(JobId id, String queue, String type, String payload, int priority, @Nullable Instant runAt,
+      @Nullable String idempotencyKey, int attempts, int maxAttempts, @Nullable Duration timeout, JobStatus status,
+      @Nullable LeaseToken leaseToken, @Nullable Instant leaseExpiresAt, @Nullable String lastError,
+      @Nullable String result, @Nullable String dlqReason, @Nullable Instant dlqFailedAt, Instant createdAt,
+      Instant updatedAt, @Nullable Instant finishedAt) {
+    this(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts, timeout, status, leaseToken,
+        leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt, finishedAt, null, null);
   }
 
   /** Returns whether the job is READY and due at {@code now} (run_at null or at or before now). */
@@ -102,6 +120,8 @@ public record JobRecord(
     b.dlqFailedAt = dlqFailedAt;
     b.updatedAt = updatedAt;
     b.finishedAt = finishedAt;
+    b.leasedBy = leasedBy;
+    b.startedAt = startedAt;
     return b;
   }
 
@@ -127,6 +147,8 @@ public record JobRecord(
     private Instant createdAt;
     private Instant updatedAt;
     private @Nullable Instant finishedAt;
+    private @Nullable String leasedBy;
+    private @Nullable Instant startedAt;
 
     private Builder(JobId id, String queue, String type, String payload, Instant createdAt) {
       this.id = Objects.requireNonNull(id, "id");
@@ -233,11 +255,23 @@ public record JobRecord(
       return this;
     }
 
+    /** Sets leasedBy: the node that holds (or last held) the lease, or null. */
+    public Builder leasedBy(@Nullable String leasedBy) {
+      this.leasedBy = leasedBy;
+      return this;
+    }
+
+    /** Sets startedAt: when the latest attempt began, or null. */
+    public Builder startedAt(@Nullable Instant startedAt) {
+      this.startedAt = startedAt;
+      return this;
+    }
+
     /** Builds the record. */
     public JobRecord build() {
       return new JobRecord(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts, timeout,
           status, leaseToken, leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt,
-          finishedAt);
+          finishedAt, leasedBy, startedAt);
     }
   }
 }

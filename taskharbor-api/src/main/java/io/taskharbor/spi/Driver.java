@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Storage for jobs: the port that the engine drives. Implementations must be thread-safe and keep every rule below;
@@ -102,6 +103,19 @@ public interface Driver extends AutoCloseable {
    * @return the leased jobs in reserve order; empty when none is claimable
    */
   List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease);
+
+  /**
+   * Reserves as {@link #reserve(String, int, Instant, Duration)} does, and records {@code holder} (the reserving node's
+   * id) as each leased job's {@link JobRecord#leasedBy()} and {@code now} as its {@link JobRecord#startedAt()}. The
+   * default ignores the holder, for drivers written against the first SPI version; every shipped driver records it,
+   * and the TCK requires it.
+   *
+   * @param holder the node that reserves, or null
+   */
+  default List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease,
+      @Nullable String holder) {
+    return reserve(queue, max, now, lease);
+  }
 
   /**
    * Extends a held lease to {@code now + lease}, never earlier than its current expiry, keeping the token.

@@ -10,10 +10,15 @@ import io.taskharbor.api.Limits;
 import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.engine.event.TaskHarborListener;
+import io.taskharbor.engine.internal.ClusterNode;
 import io.taskharbor.engine.internal.Listeners;
+import io.taskharbor.engine.internal.NodeLease;
+import io.taskharbor.spi.Coordination;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.Drivers;
 import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.NodeInfo;
+import io.taskharbor.spi.NodeRecord;
 import io.taskharbor.spi.support.Validation;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,13 +26,20 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client: enqueues jobs, reads them, administers them, and makes {@link Worker}s. Thread-safe; make one per
@@ -54,17 +66,68 @@ public final class TaskHarbor implements AutoCloseable {
   private final Listeners listeners;
   private final Map<String, JobTypeOptions> jobTypes;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final String nodeId = NodeIds.next();
+  private final Instant startedAt;
+  private final @Nullable DistributedMode distributed;
+  private final @Nullable ClusterNode node;
+  private final @Nullable ScheduledExecutorService clockRefresher;
+  private final Set<Worker> runningWorkers = ConcurrentHashMap.newKeySet();
 
   private TaskHarbor(Builder b, Driver driver, boolean ownsDriver) {
     this.driver = driver;
     this.ownsDriver = ownsDriver;
-    this.clock = b.clock;
-    InstantSource source = b.clock;
-    this.microsClock = () -> source.instant().truncatedTo(ChronoUnit.MICROS);
+    this.distributed = b.distributed;
     this.codec = b.codec != null ? b.codec : PayloadCodec.defaultCodec();
     this.listenerList = List.copyOf(b.listeners);
     this.listeners = new Listeners(listenerList);
     this.jobTypes = Map.copyOf(b.jobTypes);
+    if (distributed == null) {
+      this.clock = b.clock;
+      this.node = null;
+      this.clockRefresher = null;
+    } else {
+      Coordination coordination = driver.extension(Coordination.class).orElseThrow(() -> new IllegalArgumentException(
+          "driver " + driver.name() + " does not offer distributed mode (it has no Coordination extension): use the "
+              + "PostgreSQL driver, or leave distributed mode off"));
+      DatabaseClock databaseClock = new DatabaseClock(b.clock, coordination::serverTime);
+      this.clock = databaseClock;
+      this.clockRefresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread t = new Thread(runnable, "taskharbor-clock-" + nodeId);
+        t.setDaemon(true);
+        return t;
+      });
+      long every = distributed.clockRefresh().toNanos();
+      clockRefresher.scheduleWithFixedDelay(() -> refresh(databaseClock), every, every, TimeUnit.NANOSECONDS);
+      Duration leaderMargin = distributed.leaderTerm().dividedBy(5);
+      this.node = new ClusterNode(new ClusterNode.Settings(distributed.cluster(), distributed.heartbeatInterval(),
+          distributed.workerTimeout(), distributed.leaderTerm(), distributed.cleanupInterval(),
+          distributed.retention(), distributed.dlqRetention(), leaderMargin), coordination, databaseClock, listeners,
+          nodeId, this::nodeInfo);
+    }
+    InstantSource source = this.clock;
+    this.microsClock = () -> source.instant().truncatedTo(ChronoUnit.MICROS);
+    this.startedAt = now();
+  }
+
+  private static void refresh(DatabaseClock clock) {
+    try {
+      clock.sync();
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(TaskHarbor.class).warn("could not measure the offset to the database clock again; "
+          + "keeping the last estimate ({}): {}", clock, e.toString());
+    }
+  }
+
+  private NodeInfo nodeInfo() {
+    Set<String> queues = new LinkedHashSet<>();
+    int threads = 0;
+    for (Worker worker : runningWorkers) {
+      queues.addAll(worker.queues());
+      threads += worker.concurrency();
+    }
+    return NodeInfo.builder(nodeId, startedAt).host(NodeIds.host()).pid(ProcessHandle.current().pid())
+        .version(String.valueOf(TaskHarbor.class.getPackage().getImplementationVersion()))
+        .queues(List.copyOf(queues)).poolSize(threads).build();
   }
 
   /**
@@ -268,11 +331,90 @@ public final class TaskHarbor implements AutoCloseable {
     return microsClock.instant();
   }
 
-  /** Closes the driver if this client opened it (or was told it owns it); idempotent. Workers are not stopped. */
+  // ------------------------------------------------------------------------------------------------ cluster
+
+  /**
+   * Returns this process's node id, {@code hostname-pid-random} (the seed's {@code hostname-12345-abc123}): recorded
+   * as {@link JobRecord#leasedBy()} of every job its workers reserve, and, in distributed mode, its id in the node
+   * registry.
+   */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** Returns whether this client runs in distributed mode. */
+  public boolean isDistributed() {
+    return distributed != null;
+  }
+
+  /**
+   * Returns whether this node leads its cluster now (distributed mode, with a worker running): it holds a term whose
+   * lease does not end within the leader's safety margin, by this node's clock. Always false outside distributed
+   * mode.
+   */
+  public boolean isLeader() {
+    return node != null && node.isLeader();
+  }
+
+  /** Returns the term this node leads under, while {@link #isLeader()}; empty otherwise. */
+  public OptionalLong leaderTerm() {
+    long term = node == null ? 0 : node.term();
+    return term > 0 ? OptionalLong.of(term) : OptionalLong.empty();
+  }
+
+  /**
+   * Returns the nodes of the cluster, alive or dead now (after the worker timeout of silence, 30 s unless distributed
+   * mode sets another), ordered by id; empty when the driver keeps no node registry.
+   */
+  public List<NodeRecord> nodes() {
+    ensureOpen();
+    Duration timeout = distributed != null ? distributed.workerTimeout() : DistributedMode.defaults().workerTimeout();
+    return driver.extension(Coordination.class).map(c -> c.nodes(now(), timeout)).orElse(List.of());
+  }
+
+  /** The distributed mode's settings, or null outside it. */
+  @Nullable DistributedMode distributedMode() {
+    return distributed;
+  }
+
+  /** The node the workers run on: the cluster node in distributed mode, else one that never counts as dead. */
+  NodeLease nodeLease() {
+    return node != null ? node : NodeLease.forever(nodeId);
+  }
+
+  /** A worker of this client starts: in distributed mode the first one registers the node. */
+  void workerStarted(Worker worker) {
+    runningWorkers.add(worker);
+    if (node != null) {
+      try {
+        node.workerStarted();
+      } catch (RuntimeException e) {
+        runningWorkers.remove(worker);
+        throw e;
+      }
+    }
+  }
+
+  /** A worker of this client stopped: in distributed mode the last one resigns and deregisters the node. */
+  void workerStopped(Worker worker) {
+    if (runningWorkers.remove(worker) && node != null) {
+      node.workerStopped();
+    }
+  }
+
+  /**
+   * Closes the driver if this client opened it (or was told it owns it); idempotent. Workers are not stopped: stop
+   * them first.
+   */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && ownsDriver) {
-      driver.close();
+    if (closed.compareAndSet(false, true)) {
+      if (clockRefresher != null) {
+        clockRefresher.shutdownNow();
+      }
+      if (ownsDriver) {
+        driver.close();
+      }
     }
   }
 
@@ -295,6 +437,7 @@ public final class TaskHarbor implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private @Nullable PayloadCodec codec;
     private final List<TaskHarborListener> listeners = new ArrayList<>();
+    private @Nullable DistributedMode distributed;
     private final Map<String, JobTypeOptions> jobTypes = new HashMap<>();
 
     private Builder() {}
@@ -335,6 +478,21 @@ public final class TaskHarbor implements AutoCloseable {
      */
     public Builder codec(PayloadCodec codec) {
       this.codec = Objects.requireNonNull(codec, "codec must not be null");
+      return this;
+    }
+
+    /** Runs this client in distributed mode with the defaults of {@link DistributedMode#defaults()}. */
+    public Builder distributed() {
+      return distributed(DistributedMode.defaults());
+    }
+
+    /**
+     * Runs this client in distributed mode: its workers' process registers as a node, heartbeats and takes part in
+     * leader election, and the engine's clock becomes the database's. The driver must offer the {@link Coordination}
+     * extension (the PostgreSQL driver does; the memory driver does for nodes inside one JVM).
+     */
+    public Builder distributed(DistributedMode mode) {
+      this.distributed = Objects.requireNonNull(mode, "mode must not be null");
       return this;
     }
 

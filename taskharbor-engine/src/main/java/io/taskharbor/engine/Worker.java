@@ -40,10 +40,12 @@ public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final AtomicInteger WORKER_IDS = new AtomicInteger();
 
+  private final TaskHarbor harbor;
   private final WorkerRuntime runtime;
   private final MetricsListener metrics;
 
-  private Worker(WorkerRuntime runtime, MetricsListener metrics) {
+  private Worker(TaskHarbor harbor, WorkerRuntime runtime, MetricsListener metrics) {
+    this.harbor = harbor;
     this.runtime = runtime;
     this.metrics = metrics;
   }
@@ -54,7 +56,16 @@ public final class Worker implements AutoCloseable {
    * @throws IllegalStateException if the worker was started before
    */
   public void start() {
-    runtime.start();
+    if (runtime.isRunning()) {
+      runtime.start(); // throws: started before
+    }
+    harbor.workerStarted(this);
+    try {
+      runtime.start();
+    } catch (RuntimeException e) {
+      harbor.workerStopped(this);
+      throw e;
+    }
   }
 
   /**
@@ -63,7 +74,11 @@ public final class Worker implements AutoCloseable {
    */
   public void stop() {
     boolean wasRunning = runtime.isRunning();
-    runtime.stop();
+    try {
+      runtime.stop();
+    } finally {
+      harbor.workerStopped(this);
+    }
     if (wasRunning) {
       log.info("{} stopped: {}", runtime.settings().name(), metrics());
     }
@@ -78,6 +93,16 @@ public final class Worker implements AutoCloseable {
   /** Returns whether the worker has started and not yet begun to stop. */
   public boolean isRunning() {
     return runtime.isRunning();
+  }
+
+  /** Returns the queues this worker serves. */
+  public List<String> queues() {
+    return runtime.settings().queues();
+  }
+
+  /** Returns the number of handler threads. */
+  public int concurrency() {
+    return runtime.settings().concurrency();
   }
 
   /** Returns a snapshot of the worker's counters. */
@@ -286,6 +311,13 @@ public final class Worker implements AutoCloseable {
             + ") must be shorter than leaseDuration (" + leaseDuration + "): the lease must outlast a heartbeat "
             + "with the margin to spare; lengthen the lease or shorten the others");
       }
+      DistributedMode cluster = harbor.distributedMode();
+      if (cluster != null && cluster.heartbeatInterval().plus(margin).compareTo(cluster.workerTimeout()) >= 0) {
+        throw new IllegalArgumentException("in distributed mode the node's heartbeatInterval ("
+            + cluster.heartbeatInterval() + ") plus leaseSafetyMargin (" + margin + ") must be shorter than "
+            + "workerTimeout (" + cluster.workerTimeout() + "): the worker gives its jobs up that margin before the "
+            + "others could count its node dead, and a heartbeat must come before that");
+      }
       String name = "taskharbor-worker-" + WORKER_IDS.incrementAndGet();
       RuntimeSettings settings = new RuntimeSettings(name,
           queues.isEmpty() ? List.of(Limits.DEFAULT_QUEUE) : List.copyOf(queues),
@@ -297,8 +329,8 @@ public final class Worker implements AutoCloseable {
       all.addAll(harbor.listeners());
       all.addAll(listeners);
       WorkerRuntime runtime = new WorkerRuntime(settings, harbor.driver(), harbor.microsClock(),
-          new HandlerInvoker(name, handlers, harbor.codec()), new Listeners(all));
-      return new Worker(runtime, metrics);
+          new HandlerInvoker(name, handlers, harbor.codec()), new Listeners(all), harbor.nodeLease());
+      return new Worker(harbor, runtime, metrics);
     }
 
     private static Duration defaultMargin(Duration lease, Duration heartbeat) {

@@ -54,6 +54,8 @@ final class FakeDriver implements Driver {
   volatile Duration reserveDelay = Duration.ZERO;
   /** When set, every heartbeat fails with it, as when the database cannot be reached. */
   volatile RuntimeException heartbeatFailure;
+  /** When set, the driver offers it as its Coordination extension (distributed mode). */
+  volatile FakeCoordination coordination;
   /** A batch holding a completion this matches is refused outright, as a driver refuses bad input. */
   volatile Predicate<Completion> refuse = c -> false;
 
@@ -254,6 +256,12 @@ final class FakeDriver implements Driver {
   @Override
   public long purge(Set<JobStatus> statuses, Instant finishedBefore) {
     throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public <T> Optional<T> extension(Class<T> type) {
+    FakeCoordination c = coordination;
+    return type == io.taskharbor.spi.Coordination.class && c != null ? Optional.of(type.cast(c)) : Optional.empty();
   }
 
   @Override

@@ -14,4 +14,19 @@ public interface TaskHarborListener extends WorkerListener {
    * Called once per job of a batch, after the driver call returned.
    */
   default void enqueued(String queue, String type, EnqueueResult result) {}
+
+  /**
+   * In distributed mode, this node became the leader ({@code leader}, with the new term) or stopped being it (the
+   * term it held): it was deposed, its lease lapsed before it could renew it, or it resigned at stop.
+   */
+  default void leadershipChanged(String nodeId, boolean leader, long term) {}
+
+  /**
+   * In distributed mode, the leader ran its maintenance under {@code term}.
+   *
+   * @param recoveredJobs jobs of dead nodes whose leases it ended, so that they run again at once
+   * @param removedNodes dead nodes it removed from the registry
+   * @param purgedJobs finished jobs it deleted past their retention
+   */
+  default void maintained(String nodeId, long term, int recoveredJobs, int removedNodes, long purgedJobs) {}
 }

@@ -36,6 +36,7 @@ final class Fetcher {
   private final Supplier<Instant> now;
   private final Listeners listeners;
   private final Consumer<LeasedJob> launcher;
+  private final NodeLease node;
   private final Semaphore slots;
   private final List<Thread> threads;
   private final AtomicInteger rotation = new AtomicInteger();
@@ -51,12 +52,13 @@ final class Fetcher {
   private boolean woken;
 
   Fetcher(RuntimeSettings settings, Driver driver, Supplier<Instant> now, Listeners listeners,
-      Consumer<LeasedJob> launcher) {
+      Consumer<LeasedJob> launcher, NodeLease node) {
     this.settings = settings;
     this.driver = driver;
     this.now = now;
     this.listeners = listeners;
     this.launcher = launcher;
+    this.node = node;
     this.slots = new Semaphore(settings.capacity());
     List<Thread> fetch = new ArrayList<>();
     for (int k = 0; k < settings.fetchParallelism(); k++) {
@@ -98,6 +100,12 @@ final class Fetcher {
     int errors = 0;
     while (fetching) {
       if (helper && !awaitBacklog()) {
+        continue;
+      }
+      if (!nodeMayHoldJobs()) {
+        // The node could not heartbeat: the others will soon count it dead and recover its jobs. Reserve nothing
+        // until a heartbeat gets through again.
+        waitFor(() -> false, settings.pollInterval().toNanos());
         continue;
       }
       int held = takeSlots();
@@ -191,7 +199,7 @@ final class Fetcher {
         long began = System.nanoTime();
         reservesInFlight.incrementAndGet();
         try {
-          jobs = driver.reserve(queue, left, now.get(), settings.leaseDuration());
+          jobs = driver.reserve(queue, left, now.get(), settings.leaseDuration(), node.nodeId());
         } finally {
           reservesInFlight.decrementAndGet();
         }
@@ -224,6 +232,12 @@ final class Fetcher {
       records[i] = jobs.get(i).job();
     }
     return List.of(records);
+  }
+
+  /** Returns whether, by the engine's clock, the node is alive beyond the safety margin, so it may take more jobs. */
+  private boolean nodeMayHoldJobs() {
+    Instant until = node.aliveUntil();
+    return until.equals(Instant.MAX) || now.get().isBefore(until.minus(settings.leaseSafetyMargin()));
   }
 
   /** A helper fetcher waits here while there is no backlog; returns whether to fetch now. */

@@ -33,6 +33,7 @@ final class Heartbeats {
   private final Listeners listeners;
   private final Collection<RunningJob> held;
   private final BiConsumer<RunningJob, String> lost;
+  private final NodeLease node;
   private final ScheduledThreadPoolExecutor timers;
   private final ScheduledThreadPoolExecutor fence;
 
@@ -41,13 +42,14 @@ final class Heartbeats {
    * @param lost called with a job whose outcome the caller already claimed because its lease is lost, and why
    */
   Heartbeats(RuntimeSettings settings, Driver driver, Supplier<Instant> now, Listeners listeners,
-      Collection<RunningJob> held, BiConsumer<RunningJob, String> lost) {
+      Collection<RunningJob> held, BiConsumer<RunningJob, String> lost, NodeLease node) {
     this.settings = settings;
     this.driver = driver;
     this.now = now;
     this.listeners = listeners;
     this.held = held;
     this.lost = lost;
+    this.node = node;
     this.timers = new ScheduledThreadPoolExecutor(2, WorkerRuntime.daemons(settings.name() + "-heartbeat-"));
     this.timers.setRemoveOnCancelPolicy(true);
     this.fence = new ScheduledThreadPoolExecutor(1, WorkerRuntime.daemons(settings.name() + "-fence-"));
@@ -70,9 +72,19 @@ final class Heartbeats {
     job.timeout(timers.schedule(action, timeout.toNanos(), TimeUnit.NANOSECONDS));
   }
 
-  /** Returns whether {@code job}'s lease, as last confirmed, still holds beyond the safety margin at {@code at}. */
+  /**
+   * Returns whether {@code job}'s lease, as last confirmed, still holds beyond the safety margin at {@code at}: the
+   * job's own lease, and in distributed mode the node's, since once the others count this node dead the leader
+   * ends its leases early.
+   */
   boolean leaseHolds(RunningJob job, Instant at) {
-    return at.isBefore(job.leaseExpiresAt().minus(settings.leaseSafetyMargin()));
+    return at.isBefore(holdsUntil(job).minus(settings.leaseSafetyMargin()));
+  }
+
+  private Instant holdsUntil(RunningJob job) {
+    Instant own = job.leaseExpiresAt();
+    Instant nodeAlive = node.aliveUntil();
+    return nodeAlive.isBefore(own) ? nodeAlive : own;
   }
 
   private void beat(RunningJob job) {
@@ -101,7 +113,7 @@ final class Heartbeats {
       Instant at = now.get();
       for (RunningJob job : held) {
         if (!job.outcomeClaimed() && !leaseHolds(job, at) && job.claimOutcome()) {
-          lost.accept(job, "its lease ends at " + job.leaseExpiresAt() + " and could not be extended in time (now "
+          lost.accept(job, "its lease ends at " + holdsUntil(job) + " and could not be extended in time (now "
               + at + ", safety margin " + settings.leaseSafetyMargin() + ")");
         }
       }

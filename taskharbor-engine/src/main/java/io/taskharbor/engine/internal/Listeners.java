@@ -69,6 +69,24 @@ public final class Listeners implements TaskHarborListener {
   }
 
   @Override
+  public void leadershipChanged(String nodeId, boolean leader, long term) {
+    for (WorkerListener listener : listeners) {
+      if (listener instanceof TaskHarborListener client) {
+        tell(listener, "leadershipChanged", () -> client.leadershipChanged(nodeId, leader, term));
+      }
+    }
+  }
+
+  @Override
+  public void maintained(String nodeId, long term, int recoveredJobs, int removedNodes, long purgedJobs) {
+    for (WorkerListener listener : listeners) {
+      if (listener instanceof TaskHarborListener client) {
+        tell(listener, "maintained", () -> client.maintained(nodeId, term, recoveredJobs, removedNodes, purgedJobs));
+      }
+    }
+  }
+
+  @Override
   public void reserved(String queue, List<JobRecord> jobs, Duration claimDuration) {
     each("reserved", l -> l.reserved(queue, jobs, claimDuration));
   }

@@ -72,9 +72,11 @@ public final class WorkerRuntime {
    * Wires a runtime; nothing runs until {@link #start()}.
    *
    * @param clock the clock every driver call and every lease decision takes its instant from
+   * @param node the node the worker runs on: its id is each reserved job's holder, and it may hold jobs only while
+   *     it counts as alive
    */
   public WorkerRuntime(RuntimeSettings settings, Driver driver, InstantSource clock, JobExecutor executor,
-      Listeners listeners) {
+      Listeners listeners, NodeLease node) {
     this.settings = settings;
     this.driver = driver;
     this.clock = clock;
@@ -83,10 +85,10 @@ public final class WorkerRuntime {
     this.listeners = listeners;
     this.handlerPool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), daemons(settings.name() + "-handler-"));
-    this.fetcher = new Fetcher(settings, driver, this::now, listeners, this::launch);
+    this.fetcher = new Fetcher(settings, driver, this::now, listeners, this::launch, node);
     this.completer = new Completer(settings, driver, this::now, listeners, active::size, fetcher::reservesInFlight,
         this::finish);
-    this.heartbeats = new Heartbeats(settings, driver, this::now, listeners, active, this::lost);
+    this.heartbeats = new Heartbeats(settings, driver, this::now, listeners, active, this::lost, node);
   }
 
   /** Returns the settings. */
