@@ -342,6 +342,11 @@ public final class TaskHarbor implements AutoCloseable {
     return nodeId;
   }
 
+  /** Returns the workers of this client that are running now, for monitoring (their settings and metrics). */
+  public List<Worker> workers() {
+    return List.copyOf(runningWorkers);
+  }
+
   /** Returns whether this client runs in distributed mode. */
   public boolean isDistributed() {
     return distributed != null;
