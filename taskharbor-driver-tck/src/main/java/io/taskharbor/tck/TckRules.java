@@ -40,6 +40,14 @@ import java.util.regex.Pattern;
  *       says so), so that the rule shows in every report and implementers read it.
  * </ul>
  *
+ * <h2>Adding or changing a rule</h2>
+ *
+ * Add a method to the group's rules interface with the next free id of the group and its {@link Rule}, and the test
+ * that overrides it to the group's contract class, named {@code strength_idNN_behaviour}; then regenerate {@code
+ * docs/tck-rules.md} ({@code mvn -o -pl taskharbor-driver-tck -am test -Dtest=TckRulesDocTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dtaskharbor.tck.writeRules=true}) and add a line to its changelog of
+ * rules. A dropped rule's id goes to {@link #RETIRED}. {@code TckRulesDocTest} fails until all of this holds.
+ *
  * <h2>Conventions the whole TCK applies</h2>
  *
  * <ul>

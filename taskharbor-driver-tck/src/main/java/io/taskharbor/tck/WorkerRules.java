@@ -4,6 +4,10 @@ package io.taskharbor.tck;
  * The worker group: a real engine {@code Worker} on the driver, driven by the test's clock. If one of these fails while
  * the contract groups pass, suspect the engine first; the hint names the driver rule it leans on. Checked by {@link
  * WorkerContract}.
+ *
+ * <p>To add a rule: a method here with the next free id (after the highest one below, never a retired one), its
+ * {@code @Rule} text and hint, the test in {@link WorkerContract} overriding it, then regenerate {@code
+ * docs/tck-rules.md} and add a line to its changelog of rules ({@link TckRules} says how).
  */
 @RuleGroup(id = "WRK", name = "worker", summary = "a real Worker on this driver")
 public interface WorkerRules {
