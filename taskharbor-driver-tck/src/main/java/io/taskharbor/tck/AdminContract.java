@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,10 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Admin: requeue from the DLQ, cancel, delete and purge, each allowed only in the statuses the SPI names. */
-@DisplayName("admin: requeue, cancel, delete and purge change exactly the jobs they may")
 // The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
 @SuppressWarnings("this-escape")
-public abstract class AdminContract extends TckGroup implements TckRules.Admin {
+public abstract class AdminContract extends TckGroup implements AdminRules {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);
 
@@ -64,9 +62,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("requeue with reset moves a DLQ job to READY due now, clears the DLQ fields and finished_at, and "
-      + "sets attempts to 0; last_error stays")
-  public void required_requeueWithResetMovesADlqJobBackToReady() {
+  public void required_adm01_requeueWithResetMovesADlqJobBackToReady() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     fx.fail(fx.reserve(id), "bad");
     JobRecord dead = fx.get(id);
@@ -81,8 +77,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("requeue without reset keeps the attempt count")
-  public void required_requeueWithoutResetKeepsAttempts() {
+  public void required_adm02_requeueWithoutResetKeepsAttempts() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob first = fx.reserve(id);
     fx.retry(first, null);
@@ -99,8 +94,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("a job swept to the DLQ by reserve can be requeued and run again")
-  public void required_aJobSweptToTheDlqCanBeRequeued() {
+  public void required_adm03_aJobSweptToTheDlqCanBeRequeued() {
     JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(1).build());
     LeasedJob leased = fx.reserve(id);
     clock.set(leased.leaseExpiresAt());
@@ -116,16 +110,14 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
   @Override
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = JobFixture.State.class, names = {"READY", "SCHEDULED", "INFLIGHT", "DONE", "CANCELED"})
-  @DisplayName("requeue of a job not in the DLQ is an InvalidJobStatusException with its status, and changes nothing")
-  public void required_requeueOfAJobNotInTheDlqIsRefused(JobFixture.State state) {
+  public void required_adm04_requeueOfAJobNotInTheDlqIsRefused(JobFixture.State state) {
     JobId id = fx.jobIn(state, QUEUE);
     refusedForStatus(id, () -> driver().requeue(id, true, clock.instant()));
   }
 
   @Override
   @Test
-  @DisplayName("requeue of an unknown job is a JobNotFoundException")
-  public void required_requeueOfAnUnknownJobIsNotFound() {
+  public void required_adm05_requeueOfAnUnknownJobIsNotFound() {
     JobId missing = Jobs.nextId();
     notFound(missing, () -> driver().requeue(missing, true, clock.instant()));
   }
@@ -134,9 +126,8 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("cancel makes a READY job CANCELED with finished_at = updated_at = now; nothing else changes")
-  public void required_cancelMakesAReadyJobCanceled() {
-    JobId id = fx.enqueueOne(Jobs.builder(QUEUE).key("k").build());
+  public void required_adm06_cancelMakesAReadyJobCanceled() {
+    JobId id = fx.enqueueOne(Jobs.builder(QUEUE).idempotencyKey("k").build());
     JobRecord ready = fx.get(id);
     Instant now = clock.advance(Duration.ofSeconds(3));
 
@@ -148,8 +139,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("cancel makes a scheduled job CANCELED, keeping its run time")
-  public void required_cancelMakesAScheduledJobCanceled() {
+  public void required_adm07_cancelMakesAScheduledJobCanceled() {
     JobId id = fx.jobIn(JobFixture.State.SCHEDULED, QUEUE);
     JobRecord scheduled = fx.get(id);
     Instant now = clock.advance(Duration.ofSeconds(3));
@@ -162,8 +152,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("a canceled job is never reserved, not even after its run time")
-  public void required_aCanceledJobIsNeverReserved() {
+  public void required_adm08_aCanceledJobIsNeverReserved() {
     JobId id = fx.enqueueOne(Jobs.builder(QUEUE).runAt(clock.instant().plusSeconds(10)).build());
     driver().cancel(id, clock.instant());
     clock.advance(Duration.ofMinutes(1));
@@ -174,8 +163,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("cancel of a CANCELED job succeeds and changes nothing, finished_at included")
-  public void required_cancelOfACanceledJobIsANoOp() {
+  public void required_adm09_cancelOfACanceledJobIsANoOp() {
     JobId id = fx.jobIn(JobFixture.State.CANCELED, QUEUE);
     JobRecord canceled = fx.get(id);
     clock.advance(Duration.ofMinutes(1));
@@ -188,17 +176,14 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
   @Override
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = JobFixture.State.class, names = {"INFLIGHT", "DONE", "DLQ"})
-  @DisplayName("cancel of an INFLIGHT, DONE or DLQ job is an InvalidJobStatusException with its status, and changes "
-      + "nothing")
-  public void required_cancelOfAJobNotReadyIsRefused(JobFixture.State state) {
+  public void required_adm10_cancelOfAJobNotReadyIsRefused(JobFixture.State state) {
     JobId id = fx.jobIn(state, QUEUE);
     refusedForStatus(id, () -> driver().cancel(id, clock.instant()));
   }
 
   @Override
   @Test
-  @DisplayName("cancel of an INFLIGHT job is refused even after its lease expired")
-  public void required_cancelOfAnExpiredInflightJobIsRefused() {
+  public void required_adm11_cancelOfAnExpiredInflightJobIsRefused() {
     JobId id = fx.jobIn(JobFixture.State.INFLIGHT, QUEUE);
     clock.advance(LEASE.plusSeconds(1));
     refusedForStatus(id, () -> driver().cancel(id, clock.instant()));
@@ -206,8 +191,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("cancel of an unknown job is a JobNotFoundException")
-  public void required_cancelOfAnUnknownJobIsNotFound() {
+  public void required_adm12_cancelOfAnUnknownJobIsNotFound() {
     JobId missing = Jobs.nextId();
     notFound(missing, () -> driver().cancel(missing, clock.instant()));
   }
@@ -217,8 +201,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
   @Override
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = JobFixture.State.class, names = {"READY", "SCHEDULED", "DONE", "DLQ", "CANCELED"})
-  @DisplayName("delete removes a job that is not INFLIGHT: get, list, stats and reserve no longer see it")
-  public void required_deleteRemovesAJobThatIsNotInflight(JobFixture.State state) {
+  public void required_adm13_deleteRemovesAJobThatIsNotInflight(JobFixture.State state) {
     JobId id = fx.jobIn(state, QUEUE);
     JobId kept = fx.enqueueOne(Jobs.job(OTHER_QUEUE));
 
@@ -233,8 +216,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("delete of an INFLIGHT job is an InvalidJobStatusException, even when its lease expired")
-  public void required_deleteOfAnInflightJobIsRefused() {
+  public void required_adm14_deleteOfAnInflightJobIsRefused() {
     JobId id = fx.jobIn(JobFixture.State.INFLIGHT, QUEUE);
     refusedForStatus(id, () -> driver().delete(id));
     clock.advance(LEASE);
@@ -243,8 +225,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("delete of an unknown job, or of one deleted already, is a JobNotFoundException")
-  public void required_deleteOfAnUnknownJobIsNotFound() {
+  public void required_adm15_deleteOfAnUnknownJobIsNotFound() {
     JobId missing = Jobs.nextId();
     notFound(missing, () -> driver().delete(missing));
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
@@ -254,8 +235,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("a deleted job's id may be enqueued again")
-  public void required_aDeletedIdMayBeEnqueuedAgain() {
+  public void required_adm16_aDeletedIdMayBeEnqueuedAgain() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     driver().delete(id);
     clock.advance(Duration.ofSeconds(1));
@@ -270,8 +250,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("purge deletes only jobs in the named statuses and returns how many")
-  public void required_purgeDeletesOnlyTheNamedStatuses() {
+  public void required_adm17_purgeDeletesOnlyTheNamedStatuses() {
     JobId done = fx.jobIn(JobFixture.State.DONE, QUEUE);
     JobId dlq = fx.jobIn(JobFixture.State.DLQ, QUEUE);
     JobId canceled = fx.jobIn(JobFixture.State.CANCELED, QUEUE);
@@ -289,8 +268,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("purge's boundary is strict: a job finished at the given instant stays, one finished 1µs before goes")
-  public void required_purgeBoundaryIsStrict() {
+  public void required_adm18_purgeBoundaryIsStrict() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     Instant finished = clock.advance(Duration.ofHours(1));
     fx.ack(fx.reserve(id));
@@ -304,8 +282,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("purge counts every deleted job across queues, and a second purge finds nothing")
-  public void required_purgeReturnsHowManyJobsItDeleted() {
+  public void required_adm19_purgeReturnsHowManyJobsItDeleted() {
     for (String queue : List.of(QUEUE, OTHER_QUEUE)) {
       fx.jobIn(JobFixture.State.DONE, queue);
       fx.jobIn(JobFixture.State.DONE, queue);
@@ -321,8 +298,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("purge never deletes READY or INFLIGHT jobs, however old")
-  public void required_purgeNeverDeletesUnfinishedJobs() {
+  public void required_adm20_purgeNeverDeletesUnfinishedJobs() {
     fx.jobIn(JobFixture.State.READY, QUEUE);
     fx.jobIn(JobFixture.State.SCHEDULED, QUEUE);
     fx.jobIn(JobFixture.State.INFLIGHT, OTHER_QUEUE);
@@ -335,8 +311,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
 
   @Override
   @Test
-  @DisplayName("purge goes by finished_at, not created_at")
-  public void required_purgeGoesByFinishedAt() {
+  public void required_adm21_purgeGoesByFinishedAt() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     Instant created = clock.instant();
     clock.advance(Duration.ofDays(1));
@@ -349,8 +324,7 @@ public abstract class AdminContract extends TckGroup implements TckRules.Admin {
   @Override
   @ParameterizedTest(name = "reset attempts: {0}")
   @ValueSource(booleans = {true, false})
-  @DisplayName("a job requeued from the DLQ is no longer purged as DLQ")
-  public void required_aRequeuedJobIsNotPurged(boolean resetAttempts) {
+  public void required_adm22_aRequeuedJobIsNotPurged(boolean resetAttempts) {
     JobId id = fx.jobIn(JobFixture.State.DLQ, QUEUE);
     clock.advance(Duration.ofSeconds(1));
     driver().requeue(id, resetAttempts, clock.instant());

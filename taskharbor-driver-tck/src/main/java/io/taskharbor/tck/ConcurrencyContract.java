@@ -32,7 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,10 +39,9 @@ import org.junit.jupiter.api.Test;
  * racing on the same jobs. Every race is bounded: a driver that deadlocks fails the test after {@link #TIMEOUT}
  * instead of hanging the build.
  */
-@DisplayName("concurrency: racing threads never share a job, lose one, or create one twice")
 // The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
 @SuppressWarnings("this-escape")
-public abstract class ConcurrencyContract extends TckGroup implements TckRules.Concurrency {
+public abstract class ConcurrencyContract extends TckGroup implements ConcurrencyRules {
 
   /** The longest a race may take before the test fails as a probable deadlock. */
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -107,9 +105,7 @@ public abstract class ConcurrencyContract extends TckGroup implements TckRules.C
 
   @Override
   @Test
-  @DisplayName("8 threads on two clients reserving in batches and acking 2,000 jobs: each job is held by one "
-      + "thread at a time, delivered once and DONE")
-  public void required_concurrentWorkersProcessEveryJobExactlyOnce() throws InterruptedException {
+  public void stochastic_con01_concurrentWorkersProcessEveryJobExactlyOnce() throws InterruptedException {
     int total = 2_000;
     List<NewJob> batch = new ArrayList<>();
     for (int i = 0; i < total; i++) {
@@ -164,8 +160,7 @@ public abstract class ConcurrencyContract extends TckGroup implements TckRules.C
 
   @Override
   @Test
-  @DisplayName("16 threads reserving one ready job at the same instant: exactly one gets it")
-  public void required_exactlyOneReserverWinsAReadyJob() throws InterruptedException {
+  public void stochastic_con02_exactlyOneReserverWinsAReadyJob() throws InterruptedException {
     Driver[] clients = clients();
     for (int round = 0; round < ROUNDS; round++) {
       String queue = "tck.race." + round;
@@ -187,8 +182,7 @@ public abstract class ConcurrencyContract extends TckGroup implements TckRules.C
 
   @Override
   @Test
-  @DisplayName("16 threads reserving one expired job at its expiry: exactly one reclaims it, with a new token")
-  public void required_exactlyOneReserverWinsAnExpiredJob() throws InterruptedException {
+  public void stochastic_con03_exactlyOneReserverWinsAnExpiredJob() throws InterruptedException {
     Driver[] clients = clients();
     for (int round = 0; round < ROUNDS; round++) {
       String queue = "tck.reclaim." + round;
@@ -214,8 +208,7 @@ public abstract class ConcurrencyContract extends TckGroup implements TckRules.C
 
   @Override
   @Test
-  @DisplayName("16 threads enqueueing with one idempotency key: exactly one creates, all get its id, one job stored")
-  public void required_concurrentEnqueuesWithOneKeyCreateOneJob() throws InterruptedException {
+  public void stochastic_con04_concurrentEnqueuesWithOneKeyCreateOneJob() throws InterruptedException {
     Driver[] clients = clients();
     for (int round = 0; round < ROUNDS; round++) {
       String key = "race-" + round;
@@ -223,7 +216,7 @@ public abstract class ConcurrencyContract extends TckGroup implements TckRules.C
       List<Callable<EnqueueResult>> racers = new ArrayList<>();
       for (int i = 0; i < RACERS; i++) {
         Driver client = clients[i % clients.length];
-        NewJob job = Jobs.builder(QUEUE).key(key).build();
+        NewJob job = Jobs.builder(QUEUE).idempotencyKey(key).build();
         racers.add(() -> client.enqueue(List.of(job), now).get(0));
       }
 
@@ -240,8 +233,7 @@ public abstract class ConcurrencyContract extends TckGroup implements TckRules.C
 
   @Override
   @Test
-  @DisplayName("16 threads enqueueing one id: exactly one stores it, every other gets DuplicateJobException")
-  public void required_concurrentEnqueuesOfOneIdStoreItOnce() throws InterruptedException {
+  public void stochastic_con05_concurrentEnqueuesOfOneIdStoreItOnce() throws InterruptedException {
     Driver[] clients = clients();
     for (int round = 0; round < ROUNDS; round++) {
       NewJob job = Jobs.job(QUEUE);
@@ -270,9 +262,7 @@ public abstract class ConcurrencyContract extends TckGroup implements TckRules.C
 
   @Override
   @Test
-  @DisplayName("16 threads acking and failing one job with its valid token: exactly one outcome takes effect and "
-      + "every answer agrees with it")
-  public void required_racingCompletionsTakeEffectOnce() throws InterruptedException {
+  public void stochastic_con06_racingCompletionsTakeEffectOnce() throws InterruptedException {
     Driver[] clients = clients();
     for (int round = 0; round < ROUNDS; round++) {
       String queue = "tck.finish." + round;
@@ -316,8 +306,7 @@ public abstract class ConcurrencyContract extends TckGroup implements TckRules.C
 
   @Override
   @Test
-  @DisplayName("extendLease racing with ack never brings a DONE job back: every extension succeeds or sees DONE")
-  public void required_extendLeaseRacingWithAckNeverResurrectsTheJob() throws InterruptedException {
+  public void stochastic_con07_extendLeaseRacingWithAckNeverResurrectsTheJob() throws InterruptedException {
     Driver[] clients = clients();
     for (int round = 0; round < ROUNDS; round++) {
       String queue = "tck.extend." + round;
@@ -352,5 +341,11 @@ public abstract class ConcurrencyContract extends TckGroup implements TckRules.C
       assertThat(after.leaseToken()).isNull();
       assertThat(after.leaseExpiresAt()).isNull();
     }
+  }
+
+  @Override
+  @Test
+  public void untested_con08_everyCallIsThreadSafe() {
+    notVerified();
   }
 }

@@ -1,7 +1,7 @@
 package io.taskharbor.tck;
 
 import io.taskharbor.spi.Driver;
-import org.junit.jupiter.api.DisplayName;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Nested;
  *   protected Driver newDriver() {
  *     return new MyDriver(...); // over empty storage
  *   }
+ *
+ *   @Override
+ *   protected OptionalInt maxPayloadBytes() {
+ *     return OptionalInt.of(DriverRules.DEFAULT_MAX_PAYLOAD_BYTES); // if the driver has a payload limit
+ *   }
  * }
  * }</pre>
  *
@@ -20,27 +25,34 @@ import org.junit.jupiter.api.Nested;
  * parameterised test); the TCK closes each driver it gets after the test, so a driver is closed at least once and
  * possibly twice (close is idempotent).
  *
- * <p>The groups, one {@code @Nested} class each, in run order:
+ * <p>The groups, one {@code @Nested} class each, in run order, each with its rules in a rules interface of its own:
  *
  * <ul>
- *   <li>contract groups, one per operation: {@link EnqueueContract enqueue}, {@link IdempotencyContract
- *       idempotency}, {@link ReserveContract reserve}, {@link SchedulingContract scheduling}, {@link
- *       OrderingContract ordering}, {@link LeaseContract lease}, {@link CompletionContract completion}, {@link
- *       AdminContract admin}, {@link ListAndStatsContract list and stats}, {@link ArgumentContract arguments} and
- *       {@link ClosedDriverContract closed driver};
- *   <li>{@link MatrixContract the matrix}: every lease operation on every job state with every presented lease,
+ *   <li>contract groups, one per operation: {@link EnqueueRules enqueue (ENQ)}, {@link IdempotencyRules idempotency
+ *       (IDM)}, {@link ReserveRules reserve (RSV)}, {@link SchedulingRules scheduling (SCH)}, {@link OrderingRules
+ *       ordering (ORD)}, {@link LeaseRules lease (LSE)}, {@link CompletionRules completion (CMP)}, {@link AdminRules
+ *       admin (ADM)}, {@link ListAndStatsRules list and stats (LST)}, {@link ArgumentRules arguments (ARG)}, {@link
+ *       PayloadLimitRules payload limit (PAY)} and {@link ClosedDriverRules closed driver (CLS)};
+ *   <li>{@link MatrixRules the matrix (MTX)}: every lease operation on every job state with every presented lease,
  *       against an expectation table written out in the test;
- *   <li>{@link ConcurrencyContract concurrency}: real threads racing, on {@link #sameStorageAs two clients} where the
- *       driver has them;
- *   <li>{@link NotificationContract notifications}: optional, run only for drivers with {@link
- *       io.taskharbor.spi.Capability#WAKE_UP_NOTIFICATIONS} and skipped by name for the others;
- *   <li>{@link PropertyContract properties}: random action sequences compared step by step with the reference model;
- *   <li>{@link WorkerContract worker}: a real engine worker on the driver.
+ *   <li>{@link ConcurrencyRules concurrency (CON)}: real threads racing, on {@link #sameStorageAs two clients} where
+ *       the driver has them;
+ *   <li>{@link NotificationRules notifications (NTF)}: mostly optional, run only for drivers that offer the {@link
+ *       io.taskharbor.spi.WakeUpNotifications} extension and skipped by name for the others;
+ *   <li>{@link PropertyRules properties (PRP)}: random action sequences compared step by step with the reference
+ *       model;
+ *   <li>{@link WorkerRules worker (WRK)}: a real engine worker on the driver.
  * </ul>
  *
- * {@link TckRules} lists every rule the groups check, with where to look when one fails. Every test takes its
- * instants from a {@link TestClock} that stands still unless the test moves it, so a run is deterministic except for
- * the concurrency group's thread interleavings.
+ * <p><b>Reading a failure.</b> Every test is named after its rule: its display name starts with the rule's id
+ * ({@code "LSE-09 extendLease exactly at expiry is a LeaseExpiredException ..."}) and its method name carries the id
+ * and the rule's strength ({@code required_lse09_extendLeaseExactlyAtExpiryIsExpired}). {@code docs/tck-rules.md}
+ * lists every rule by id with where to look when it fails; {@link TckRules} states the conventions and the strengths
+ * ({@code required_}, {@code optional_}, {@code stochastic_}, {@code untested_}). Tests of {@code untested_} rules
+ * always end as skipped with a message beginning "NOT VERIFIED", so that those rules are read too.
+ *
+ * <p>Every test takes its instants from a {@link TestClock} that stands still unless the test moves it, so a run is
+ * deterministic except for the concurrency group's thread interleavings.
  */
 public abstract class DriverTck {
 
@@ -59,8 +71,20 @@ public abstract class DriverTck {
     return first;
   }
 
+  /**
+   * Returns the largest payload or ack result, in UTF-8 bytes, that the drivers of {@link #newDriver()} store, if
+   * they have a limit. When it is present the payload-limit group (PAY) checks the boundary: the limit accepted, one
+   * byte more refused with nothing of the batch stored or applied. Default: empty, and the group is skipped by name.
+   * Every shipped driver declares {@link io.taskharbor.spi.support.DriverRules#DEFAULT_MAX_PAYLOAD_BYTES} (1 MiB),
+   * its default for the option {@value io.taskharbor.spi.support.DriverRules#MAX_PAYLOAD_BYTES_OPTION}; a driver
+   * of your own should have the same default, so that code tested on one driver does not fail on another. (A limit
+   * under about 130 KB fails ENQ-10, whose largest payload is that big.)
+   */
+  protected OptionalInt maxPayloadBytes() {
+    return OptionalInt.empty();
+  }
+
   @Nested
-  @DisplayName("enqueue: jobs are stored READY, exactly as given, all of a batch or none")
   class Enqueue extends EnqueueContract {
     Enqueue() {
       super(DriverTck.this);
@@ -68,7 +92,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("idempotency: a (queue, key) pair names at most one stored job")
   class Idempotency extends IdempotencyContract {
     Idempotency() {
       super(DriverTck.this);
@@ -76,7 +99,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("reserve: leases claimable jobs of one queue, reclaims expired leases, retires exhausted ones")
   class Reserve extends ReserveContract {
     Reserve() {
       super(DriverTck.this);
@@ -84,7 +106,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("scheduling: a job is due exactly when run_at <= now")
   class Scheduling extends SchedulingContract {
     Scheduling() {
       super(DriverTck.this);
@@ -92,7 +113,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("ordering: priority first, then FIFO by readiness, then id")
   class Ordering extends OrderingContract {
     Ordering() {
       super(DriverTck.this);
@@ -100,7 +120,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("lease: extendLease extends a held lease and refuses everything else, in the validation order")
   class Lease extends LeaseContract {
     Lease() {
       super(DriverTck.this);
@@ -108,7 +127,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("completion: ack, retry, fail and release do exactly what they say, item by item")
   class Completions extends CompletionContract {
     Completions() {
       super(DriverTck.this);
@@ -116,7 +134,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("matrix: lease operation × job state × presented lease")
   class Matrix extends MatrixContract {
     Matrix() {
       super(DriverTck.this);
@@ -124,7 +141,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("admin: requeue, cancel, delete and purge change exactly the jobs they may")
   class Admin extends AdminContract {
     Admin() {
       super(DriverTck.this);
@@ -132,7 +148,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("list and stats: filtered listing in id order, cursor paging, counts by status")
   class ListAndStats extends ListAndStatsContract {
     ListAndStats() {
       super(DriverTck.this);
@@ -140,7 +155,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("arguments: bad values are refused before storage is touched")
   class Arguments extends ArgumentContract {
     Arguments() {
       super(DriverTck.this);
@@ -148,7 +162,13 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("closed driver: every call is an IllegalStateException, close is idempotent")
+  class PayloadLimit extends PayloadLimitContract {
+    PayloadLimit() {
+      super(DriverTck.this);
+    }
+  }
+
+  @Nested
   class ClosedDriver extends ClosedDriverContract {
     ClosedDriver() {
       super(DriverTck.this);
@@ -156,7 +176,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("concurrency: racing threads never share a job, lose one, or create one twice")
   class Concurrency extends ConcurrencyContract {
     Concurrency() {
       super(DriverTck.this);
@@ -164,7 +183,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("notifications: subscribers hear of new jobs (capability WAKE_UP_NOTIFICATIONS)")
   class Notifications extends NotificationContract {
     Notifications() {
       super(DriverTck.this);
@@ -172,7 +190,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("property: random action sequences agree with the reference model")
   class Properties extends PropertyContract {
     Properties() {
       super(DriverTck.this);
@@ -180,7 +197,6 @@ public abstract class DriverTck {
   }
 
   @Nested
-  @DisplayName("worker: a real Worker on this driver")
   class Worker extends WorkerContract {
     Worker() {
       super(DriverTck.this);

@@ -13,16 +13,14 @@ import io.taskharbor.spi.NewJob;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Idempotency keys: unique per queue while the job exists; a taken key deduplicates an enqueue. */
-@DisplayName("idempotency: a (queue, key) pair names at most one stored job")
 // The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
 @SuppressWarnings("this-escape")
-public abstract class IdempotencyContract extends TckGroup implements TckRules.Idempotency {
+public abstract class IdempotencyContract extends TckGroup implements IdempotencyRules {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);
 
@@ -36,14 +34,13 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("a second enqueue with the same queue and key stores nothing and returns the first job's id, "
-      + "created = false; the first job is unchanged")
-  public void required_aTakenKeyReturnsTheFirstJobAndStoresNothing() {
-    NewJob first = Jobs.builder(QUEUE).key("order-1").payload("{\"v\":1}").build();
+  public void required_idm01_aTakenKeyReturnsTheFirstJobAndStoresNothing() {
+    NewJob first = Jobs.builder(QUEUE).idempotencyKey("order-1").payload("{\"v\":1}").build();
     fx.enqueue(first);
     JobRecord before = fx.get(first.id());
     clock.advance(Duration.ofSeconds(5));
-    NewJob second = Jobs.builder(QUEUE).key("order-1").payload("{\"v\":2}").priority(3).maxAttempts(2).build();
+    NewJob second =
+        Jobs.builder(QUEUE).idempotencyKey("order-1").payload("{\"v\":2}").priority(3).maxAttempts(2).build();
 
     assertThat(enqueue(second)).containsExactly(new EnqueueResult(first.id(), false));
 
@@ -54,10 +51,9 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("the same key in another queue is another job")
-  public void required_theSameKeyInAnotherQueueCreatesAJob() {
-    NewJob a = Jobs.builder(QUEUE).key("shared").build();
-    NewJob b = Jobs.builder(OTHER_QUEUE).key("shared").build();
+  public void required_idm02_theSameKeyInAnotherQueueCreatesAJob() {
+    NewJob a = Jobs.builder(QUEUE).idempotencyKey("shared").build();
+    NewJob b = Jobs.builder(OTHER_QUEUE).idempotencyKey("shared").build();
 
     assertThat(enqueue(a, b)).containsExactly(new EnqueueResult(a.id(), true), new EnqueueResult(b.id(), true));
     assertThat(driver().findByIdempotencyKey(QUEUE, "shared")).map(JobRecord::id).contains(a.id());
@@ -66,13 +62,12 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("a key repeated within one batch stores only its first job; the others return that job's id")
-  public void required_aKeyRepeatedWithinABatchStoresOnlyTheFirst() {
-    NewJob a = Jobs.builder(QUEUE).key("k1").build();
-    NewJob b = Jobs.builder(QUEUE).key("k1").build();
-    NewJob c = Jobs.builder(QUEUE).key("k2").build();
-    NewJob d = Jobs.builder(QUEUE).key("k2").build();
-    NewJob e = Jobs.builder(QUEUE).key("k1").build();
+  public void required_idm03_aKeyRepeatedWithinABatchStoresOnlyTheFirst() {
+    NewJob a = Jobs.builder(QUEUE).idempotencyKey("k1").build();
+    NewJob b = Jobs.builder(QUEUE).idempotencyKey("k1").build();
+    NewJob c = Jobs.builder(QUEUE).idempotencyKey("k2").build();
+    NewJob d = Jobs.builder(QUEUE).idempotencyKey("k2").build();
+    NewJob e = Jobs.builder(QUEUE).idempotencyKey("k1").build();
 
     assertThat(enqueue(a, b, c, d, e)).containsExactly(new EnqueueResult(a.id(), true),
         new EnqueueResult(a.id(), false), new EnqueueResult(c.id(), true), new EnqueueResult(c.id(), false),
@@ -82,13 +77,12 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("a batch mixing taken keys, new keys and no keys answers each job in order")
-  public void required_aBatchMixesDeduplicatedAndNewJobsInOrder() {
-    NewJob stored = Jobs.builder(QUEUE).key("taken").build();
+  public void required_idm04_aBatchMixesDeduplicatedAndNewJobsInOrder() {
+    NewJob stored = Jobs.builder(QUEUE).idempotencyKey("taken").build();
     fx.enqueue(stored);
-    NewJob dup = Jobs.builder(QUEUE).key("taken").build();
+    NewJob dup = Jobs.builder(QUEUE).idempotencyKey("taken").build();
     NewJob plain = Jobs.job(QUEUE);
-    NewJob fresh = Jobs.builder(QUEUE).key("fresh").build();
+    NewJob fresh = Jobs.builder(QUEUE).idempotencyKey("fresh").build();
 
     assertThat(enqueue(dup, plain, fresh)).containsExactly(new EnqueueResult(stored.id(), false),
         new EnqueueResult(plain.id(), true), new EnqueueResult(fresh.id(), true));
@@ -97,8 +91,7 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("jobs without a key are never deduplicated, however alike")
-  public void required_jobsWithoutAKeyAreNeverDeduplicated() {
+  public void required_idm05_jobsWithoutAKeyAreNeverDeduplicated() {
     NewJob a = Jobs.job(QUEUE);
     NewJob b = Jobs.job(QUEUE);
     fx.enqueue(a, b);
@@ -111,12 +104,11 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
   @Override
   @ParameterizedTest(name = "while {0}")
   @EnumSource(value = JobFixture.State.class, names = {"READY", "SCHEDULED", "INFLIGHT", "DONE", "DLQ", "CANCELED"})
-  @DisplayName("a key stays taken whatever the job's status")
-  public void required_aKeyStaysTakenInEveryStatus(JobFixture.State state) {
-    JobId holder = fx.jobIn(state, Jobs.builder(QUEUE).key("held"));
+  public void required_idm06_aKeyStaysTakenInEveryStatus(JobFixture.State state) {
+    JobId holder = fx.jobIn(state, Jobs.builder(QUEUE).idempotencyKey("held"));
     JobRecord before = fx.get(holder);
     clock.advance(Duration.ofSeconds(1));
-    NewJob again = Jobs.builder(QUEUE).key("held").build();
+    NewJob again = Jobs.builder(QUEUE).idempotencyKey("held").build();
 
     assertThat(enqueue(again)).containsExactly(new EnqueueResult(holder, false));
     assertThat(driver().get(again.id())).isEmpty();
@@ -125,21 +117,20 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("a key stays taken after its job is requeued from the DLQ")
-  public void required_aKeyStaysTakenAfterRequeue() {
-    JobId holder = fx.jobIn(JobFixture.State.DLQ, Jobs.builder(QUEUE).key("held"));
+  public void required_idm07_aKeyStaysTakenAfterRequeue() {
+    JobId holder = fx.jobIn(JobFixture.State.DLQ, Jobs.builder(QUEUE).idempotencyKey("held"));
     driver().requeue(holder, true, clock.instant());
 
-    assertThat(enqueue(Jobs.builder(QUEUE).key("held").build())).containsExactly(new EnqueueResult(holder, false));
+    assertThat(enqueue(Jobs.builder(QUEUE).idempotencyKey("held").build()))
+        .containsExactly(new EnqueueResult(holder, false));
   }
 
   @Override
   @Test
-  @DisplayName("deleting the job frees its key: the next enqueue with it creates a job")
-  public void required_deleteFreesTheKey() {
-    JobId holder = fx.enqueueOne(Jobs.builder(QUEUE).key("k").build());
+  public void required_idm08_deleteFreesTheKey() {
+    JobId holder = fx.enqueueOne(Jobs.builder(QUEUE).idempotencyKey("k").build());
     driver().delete(holder);
-    NewJob next = Jobs.builder(QUEUE).key("k").build();
+    NewJob next = Jobs.builder(QUEUE).idempotencyKey("k").build();
 
     assertThat(enqueue(next)).containsExactly(new EnqueueResult(next.id(), true));
     assertThat(driver().findByIdempotencyKey(QUEUE, "k")).map(JobRecord::id).contains(next.id());
@@ -147,12 +138,11 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("purging the job frees its key: the next enqueue with it creates a job")
-  public void required_purgeFreesTheKey() {
-    JobId holder = fx.jobIn(JobFixture.State.DONE, Jobs.builder(QUEUE).key("k"));
+  public void required_idm09_purgeFreesTheKey() {
+    JobId holder = fx.jobIn(JobFixture.State.DONE, Jobs.builder(QUEUE).idempotencyKey("k"));
     clock.advance(Duration.ofSeconds(1));
     assertThat(driver().purge(Set.of(JobStatus.DONE), clock.instant())).isEqualTo(1);
-    NewJob next = Jobs.builder(QUEUE).key("k").build();
+    NewJob next = Jobs.builder(QUEUE).idempotencyKey("k").build();
 
     assertThat(enqueue(next)).containsExactly(new EnqueueResult(next.id(), true));
     assertThat(driver().get(holder)).isEmpty();
@@ -161,9 +151,8 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("findByIdempotencyKey returns the holding job's whole record, in any status")
-  public void required_findByIdempotencyKeyReturnsTheHoldingJob() {
-    JobId holder = fx.enqueueOne(Jobs.builder(QUEUE).key("find-me").build());
+  public void required_idm10_findByIdempotencyKeyReturnsTheHoldingJob() {
+    JobId holder = fx.enqueueOne(Jobs.builder(QUEUE).idempotencyKey("find-me").build());
     assertThat(driver().findByIdempotencyKey(QUEUE, "find-me")).hasValueSatisfying(
         r -> JobRecords.assertJob(r, fx.get(holder)));
 
@@ -174,9 +163,8 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("findByIdempotencyKey is empty for a key never used, for another queue, and after delete")
-  public void required_findByIdempotencyKeyIsEmptyWhenNoJobHoldsTheKey() {
-    JobId holder = fx.enqueueOne(Jobs.builder(QUEUE).key("k").build());
+  public void required_idm11_findByIdempotencyKeyIsEmptyWhenNoJobHoldsTheKey() {
+    JobId holder = fx.enqueueOne(Jobs.builder(QUEUE).idempotencyKey("k").build());
     fx.enqueue(Jobs.job(QUEUE));
 
     assertThat(driver().findByIdempotencyKey(QUEUE, "unknown")).isEmpty();
@@ -187,11 +175,10 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("keys compare exactly: case and surrounding spaces make different keys")
-  public void required_keysCompareExactly() {
-    NewJob lower = Jobs.builder(QUEUE).key("order-1").build();
-    NewJob upper = Jobs.builder(QUEUE).key("ORDER-1").build();
-    NewJob spaced = Jobs.builder(QUEUE).key("order-1 ").build();
+  public void required_idm12_keysCompareExactly() {
+    NewJob lower = Jobs.builder(QUEUE).idempotencyKey("order-1").build();
+    NewJob upper = Jobs.builder(QUEUE).idempotencyKey("ORDER-1").build();
+    NewJob spaced = Jobs.builder(QUEUE).idempotencyKey("order-1 ").build();
 
     assertThat(enqueue(lower, upper, spaced)).containsExactly(new EnqueueResult(lower.id(), true),
         new EnqueueResult(upper.id(), true), new EnqueueResult(spaced.id(), true));
@@ -200,9 +187,8 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("resending the same request (same id, same key) is deduplicated: created = false, not a duplicate id")
-  public void required_resendingTheSameRequestIsDeduplicated() {
-    NewJob job = Jobs.builder(QUEUE).key("resend").build();
+  public void required_idm13_resendingTheSameRequestIsDeduplicated() {
+    NewJob job = Jobs.builder(QUEUE).idempotencyKey("resend").build();
     fx.enqueue(job);
     JobRecord before = fx.get(job.id());
     clock.advance(Duration.ofSeconds(1));
@@ -213,10 +199,9 @@ public abstract class IdempotencyContract extends TckGroup implements TckRules.I
 
   @Override
   @Test
-  @DisplayName("the id of a deduplicated job is not taken: it may be enqueued later")
-  public void required_theIdOfADeduplicatedJobStaysFree() {
-    NewJob holder = Jobs.builder(QUEUE).key("k").build();
-    NewJob dup = Jobs.builder(QUEUE).key("k").build();
+  public void required_idm14_theIdOfADeduplicatedJobStaysFree() {
+    NewJob holder = Jobs.builder(QUEUE).idempotencyKey("k").build();
+    NewJob dup = Jobs.builder(QUEUE).idempotencyKey("k").build();
     assertThat(enqueue(holder, dup)).containsExactly(new EnqueueResult(holder.id(), true),
         new EnqueueResult(holder.id(), false));
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,24 +63,25 @@ public final class Jobs {
   }
 
   /**
-   * Starts a job for {@code queue}: a fresh id, type {@value #TYPE}, payload {@value #PAYLOAD}, priority 0, no run
-   * time, no idempotency key, {@value Limits#DEFAULT_MAX_ATTEMPTS} attempts, no timeout.
+   * Starts a job for {@code queue}: a fresh id, type {@value #TYPE}, payload {@value #PAYLOAD}, and {@link
+   * NewJob.Builder}'s defaults for the rest (priority 0, no run time, no idempotency key, {@value
+   * Limits#DEFAULT_MAX_ATTEMPTS} attempts, no timeout).
    */
   public static Builder builder(String queue) {
     return new Builder(queue);
   }
 
-  /** A mutable builder of one {@link NewJob}; not thread-safe. */
+  /**
+   * A mutable builder of one {@link NewJob}: {@link NewJob.Builder} with the TCK's defaults for the fields that one
+   * requires (a fresh id, type {@value #TYPE}, payload {@value #PAYLOAD}), which may be changed too. The options and
+   * their defaults are {@link NewJob.Builder}'s own. Not thread-safe.
+   */
   public static final class Builder {
     private JobId id = nextId();
     private final String queue;
     private String type = TYPE;
     private String payload = PAYLOAD;
-    private int priority;
-    private @Nullable Instant runAt;
-    private @Nullable String idempotencyKey;
-    private int maxAttempts = Limits.DEFAULT_MAX_ATTEMPTS;
-    private @Nullable Duration timeout;
+    private UnaryOperator<NewJob.Builder> options = UnaryOperator.identity();
 
     private Builder(String queue) {
       this.queue = Objects.requireNonNull(queue, "queue");
@@ -100,34 +102,40 @@ public final class Jobs {
       return this;
     }
 
+    /** See {@link NewJob.Builder#priority}. */
     public Builder priority(int priority) {
-      this.priority = priority;
-      return this;
+      return option(b -> b.priority(priority));
     }
 
+    /** See {@link NewJob.Builder#runAt}. */
     public Builder runAt(@Nullable Instant runAt) {
-      this.runAt = runAt;
-      return this;
+      return option(b -> b.runAt(runAt));
     }
 
-    public Builder key(@Nullable String idempotencyKey) {
-      this.idempotencyKey = idempotencyKey;
-      return this;
+    /** See {@link NewJob.Builder#idempotencyKey}. */
+    public Builder idempotencyKey(@Nullable String idempotencyKey) {
+      return option(b -> b.idempotencyKey(idempotencyKey));
     }
 
+    /** See {@link NewJob.Builder#maxAttempts}. */
     public Builder maxAttempts(int maxAttempts) {
-      this.maxAttempts = maxAttempts;
-      return this;
+      return option(b -> b.maxAttempts(maxAttempts));
     }
 
+    /** See {@link NewJob.Builder#timeout}. */
     public Builder timeout(@Nullable Duration timeout) {
-      this.timeout = timeout;
+      return option(b -> b.timeout(timeout));
+    }
+
+    private Builder option(UnaryOperator<NewJob.Builder> option) {
+      UnaryOperator<NewJob.Builder> before = options;
+      options = b -> option.apply(before.apply(b));
       return this;
     }
 
-    /** Builds the job; {@link NewJob}'s constructor validates it. */
+    /** Builds the job with {@link NewJob.Builder#build()}, which validates it. */
     public NewJob build() {
-      return new NewJob(id, queue, type, payload, priority, runAt, idempotencyKey, maxAttempts, timeout);
+      return options.apply(NewJob.builder(id, queue, type, payload)).build();
     }
   }
 }

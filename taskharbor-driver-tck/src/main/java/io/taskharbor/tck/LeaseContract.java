@@ -17,16 +17,14 @@ import io.taskharbor.api.LeaseToken;
 import io.taskharbor.spi.LeasedJob;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** extendLease: extends a held lease to now + lease (never shortening it), keeping the token, or refuses strictly. */
-@DisplayName("lease: extendLease extends a held lease and refuses everything else, in the validation order")
 // The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
 @SuppressWarnings("this-escape")
-public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
+public abstract class LeaseContract extends TckGroup implements LeaseRules {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);
 
@@ -53,8 +51,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("extendLease sets the expiry to now + lease, keeps the token, sets updated_at and returns the expiry")
-  public void required_extendLeaseExtendsToNowPlusLease() {
+  public void required_lse01_extendLeaseExtendsToNowPlusLease() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     Instant now = clock.advance(Duration.ofSeconds(10));
@@ -68,8 +65,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("extendLease never shortens: a lease shorter than what is left keeps the current expiry")
-  public void required_extendLeaseNeverShortensTheLease() {
+  public void required_lse02_extendLeaseNeverShortensTheLease() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     clock.advance(Duration.ofSeconds(10));
@@ -86,8 +82,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("extendLease to exactly the current expiry keeps it")
-  public void required_extendLeaseToTheCurrentExpiryKeepsIt() {
+  public void required_lse03_extendLeaseToTheCurrentExpiryKeepsIt() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     clock.advance(Duration.ofSeconds(10));
@@ -98,8 +93,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("extendLease 1µs before expiry succeeds")
-  public void required_extendLeaseOneMicrosecondBeforeExpirySucceeds() {
+  public void required_lse04_extendLeaseOneMicrosecondBeforeExpirySucceeds() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     Instant now = leased.leaseExpiresAt().minusNanos(1_000);
@@ -111,8 +105,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("an extended lease keeps the job from being reclaimed at the old expiry")
-  public void required_anExtendedLeaseIsNotReclaimedAtTheOldExpiry() {
+  public void required_lse05_anExtendedLeaseIsNotReclaimedAtTheOldExpiry() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     clock.advance(Duration.ofSeconds(20));
@@ -128,8 +121,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("repeated extensions each move the expiry to now + lease")
-  public void required_repeatedExtensionsKeepTheJobLeased() {
+  public void required_lse06_repeatedExtensionsKeepTheJobLeased() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     for (int i = 0; i < 5; i++) {
@@ -142,8 +134,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("extendLease of an unknown job is a JobNotFoundException naming it")
-  public void required_extendLeaseOfAnUnknownJobIsNotFound() {
+  public void required_lse07_extendLeaseOfAnUnknownJobIsNotFound() {
     JobId missing = Jobs.nextId();
     fx.enqueue(Jobs.job(QUEUE));
 
@@ -156,8 +147,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
   @Override
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = JobFixture.State.class, names = {"READY", "SCHEDULED", "DONE", "DLQ", "CANCELED"})
-  @DisplayName("extendLease of a job that is not INFLIGHT is a JobNotInflightException with its status")
-  public void required_extendLeaseOfAJobNotInflightIsRefused(JobFixture.State state) {
+  public void required_lse08_extendLeaseOfAJobNotInflightIsRefused(JobFixture.State state) {
     JobId id = fx.jobIn(state, QUEUE);
     JobStatus status = fx.get(id).status();
 
@@ -170,8 +160,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("extendLease exactly at expiry is a LeaseExpiredException with the expiry and now")
-  public void required_extendLeaseExactlyAtExpiryIsExpired() {
+  public void required_lse09_extendLeaseExactlyAtExpiryIsExpired() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     clock.set(leased.leaseExpiresAt());
@@ -187,8 +176,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("extendLease after expiry is a LeaseExpiredException")
-  public void required_extendLeaseAfterExpiryIsExpired() {
+  public void required_lse10_extendLeaseAfterExpiryIsExpired() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     Instant now = clock.advance(LEASE.plusHours(1));
@@ -202,8 +190,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("an expired lease wins over a wrong token: LeaseExpiredException, not LeaseMismatchException")
-  public void required_anExpiredLeaseWinsOverAWrongToken() {
+  public void required_lse11_anExpiredLeaseWinsOverAWrongToken() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     clock.set(leased.leaseExpiresAt());
@@ -213,8 +200,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("extendLease with a wrong token on a valid lease is a LeaseMismatchException")
-  public void required_extendLeaseWithAWrongTokenIsAMismatch() {
+  public void required_lse12_extendLeaseWithAWrongTokenIsAMismatch() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     fx.reserve(id);
     clock.advance(Duration.ofSeconds(1));
@@ -227,9 +213,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("after a reclaim, extendLease with the former token is a LeaseMismatchException and the new holder "
-      + "keeps its lease")
-  public void required_extendLeaseWithAFormerTokenAfterReclaimIsAMismatch() {
+  public void required_lse13_extendLeaseWithAFormerTokenAfterReclaimIsAMismatch() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob first = fx.reserve(id);
     clock.set(first.leaseExpiresAt());
@@ -242,8 +226,7 @@ public abstract class LeaseContract extends TckGroup implements TckRules.Lease {
 
   @Override
   @Test
-  @DisplayName("a refused extendLease leaves the lease to expire when it would have")
-  public void required_aRefusedExtendLeaseDoesNotExtend() {
+  public void required_lse14_aRefusedExtendLeaseDoesNotExtend() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
     clock.advance(Duration.ofSeconds(10));

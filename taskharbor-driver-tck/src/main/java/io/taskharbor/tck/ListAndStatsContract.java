@@ -19,14 +19,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** list filters and pages by id with a cursor; stats count a queue's jobs by status at an instant. */
-@DisplayName("list and stats: filtered listing in id order, cursor paging, counts by status")
 // The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
 @SuppressWarnings("this-escape")
-public abstract class ListAndStatsContract extends TckGroup implements TckRules.ListAndStats {
+public abstract class ListAndStatsContract extends TckGroup implements ListAndStatsRules {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);
 
@@ -69,8 +67,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("list returns every job ordered by id, whatever the enqueue order, each as get returns it")
-  public void required_listReturnsEveryJobOrderedById() {
+  public void required_lst01_listReturnsEveryJobOrderedById() {
     List<JobId> ids = enqueueNumbered(QUEUE, 1, 7);
     LeasedJob leased = fx.reserveOne(QUEUE);
 
@@ -87,8 +84,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("list filters by queue")
-  public void required_listFiltersByQueue() {
+  public void required_lst02_listFiltersByQueue() {
     List<JobId> mine = enqueueNumbered(QUEUE, 1, 4);
     List<JobId> other = enqueueNumbered(OTHER_QUEUE, 4, 6);
 
@@ -99,8 +95,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("list filters by a set of statuses")
-  public void required_listFiltersByStatuses() {
+  public void required_lst03_listFiltersByStatuses() {
     JobId ready = fx.jobIn(JobFixture.State.READY, QUEUE);
     JobId done = fx.jobIn(JobFixture.State.DONE, OTHER_QUEUE);
     JobId dlq = fx.jobIn(JobFixture.State.DLQ, OTHER_QUEUE);
@@ -116,8 +111,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("list filters by type")
-  public void required_listFiltersByType() {
+  public void required_lst04_listFiltersByType() {
     JobId email = fx.enqueueOne(Jobs.builder(QUEUE).type("email").build());
     JobId sms = fx.enqueueOne(Jobs.builder(QUEUE).type("sms").build());
     JobId email2 = fx.enqueueOne(Jobs.builder(OTHER_QUEUE).type("email").build());
@@ -129,8 +123,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("list applies queue, status and type filters together")
-  public void required_listCombinesFilters() {
+  public void required_lst05_listCombinesFilters() {
     JobId match = fx.enqueueOne(Jobs.builder(QUEUE).type("email").build());
     fx.enqueue(Jobs.builder(OTHER_QUEUE).type("email").build(), Jobs.builder(QUEUE).type("sms").build());
     JobId doneEmail = fx.jobIn(JobFixture.State.DONE, Jobs.builder("tck.done").type("email"));
@@ -144,9 +137,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("25 jobs with limit 10 come in pages of 10, 10 and 5, each job once, in id order, the last page "
-      + "without a cursor")
-  public void required_cursorPagingVisitsEveryJobOnce() {
+  public void required_lst06_cursorPagingVisitsEveryJobOnce() {
     List<JobId> ids = enqueueNumbered(QUEUE, 100, 125);
     List<JobId> seen = new ArrayList<>();
 
@@ -156,8 +147,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("a last page that is exactly full has no next cursor")
-  public void required_aFullLastPageHasNoNextCursor() {
+  public void required_lst07_aFullLastPageHasNoNextCursor() {
     List<JobId> ids = enqueueNumbered(QUEUE, 1, 21);
     List<JobId> seen = new ArrayList<>();
 
@@ -170,9 +160,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("a job inserted between pages appears on a later page if its id is beyond the cursor, and not at "
-      + "all if it is before")
-  public void required_pagingSeesInsertsBeyondTheCursorOnly() {
+  public void required_lst08_pagingSeesInsertsBeyondTheCursorOnly() {
     List<JobId> ids = enqueueNumbered(QUEUE, 100, 125);
     Page<JobRecord> first = driver().list(JobQuery.builder().limit(10).build());
     assertThat(first.items()).extracting(JobRecord::id).containsExactlyElementsOf(ids.subList(0, 10));
@@ -196,8 +184,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("paging a filtered listing skips non-matching jobs without gaps or repeats")
-  public void required_filteredPagingHasNoGapsOrRepeats() {
+  public void required_lst09_filteredPagingHasNoGapsOrRepeats() {
     List<JobId> mine = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       String queue = i % 3 == 0 ? OTHER_QUEUE : QUEUE;
@@ -214,8 +201,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("a listing with no match is one empty page without a cursor")
-  public void required_anEmptyListingHasNoCursor() {
+  public void required_lst10_anEmptyListingHasNoCursor() {
     Page<JobRecord> empty = driver().list(JobQuery.all());
     assertThat(empty.items()).isEmpty();
     assertThat(empty.nextCursor()).isNull();
@@ -228,8 +214,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("stats count due and scheduled READY jobs, INFLIGHT, DONE, DLQ and CANCELED jobs of the queue")
-  public void required_statsCountEveryStatus() {
+  public void required_lst11_statsCountEveryStatus() {
     Instant now = clock.instant();
     fx.enqueue(Jobs.job(QUEUE), Jobs.builder(QUEUE).runAt(now).build(),
         Jobs.builder(QUEUE).runAt(now.minusSeconds(5)).build());
@@ -250,16 +235,14 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("stats of a queue without jobs are all zero and name the queue")
-  public void required_statsOfAnEmptyQueueAreZero() {
+  public void required_lst12_statsOfAnEmptyQueueAreZero() {
     fx.enqueue(Jobs.job(OTHER_QUEUE));
     assertThat(driver().stats(QUEUE, clock.instant())).isEqualTo(new QueueStats(QUEUE, 0, 0, 0, 0, 0, 0));
   }
 
   @Override
   @Test
-  @DisplayName("stats count INFLIGHT jobs whether or not their lease is still valid")
-  public void required_statsCountExpiredLeasesAsInflight() {
+  public void required_lst13_statsCountExpiredLeasesAsInflight() {
     LeasedJob leased = fx.reserve(fx.enqueueOne(Jobs.job(QUEUE)));
 
     assertThat(driver().stats(QUEUE, leased.leaseExpiresAt().plusSeconds(60)))
@@ -268,8 +251,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("stats only read: asking at a later instant changes no job")
-  public void required_statsChangeNothing() {
+  public void required_lst14_statsChangeNothing() {
     JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(1).build());
     LeasedJob leased = fx.reserve(id);
 
@@ -280,8 +262,7 @@ public abstract class ListAndStatsContract extends TckGroup implements TckRules.
 
   @Override
   @Test
-  @DisplayName("list and get agree after every kind of change")
-  public void required_listShowsTheCurrentState() {
+  public void required_lst15_listShowsTheCurrentState() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     Set<JobStatus> seen = new HashSet<>();
     LeasedJob leased = fx.reserve(id);

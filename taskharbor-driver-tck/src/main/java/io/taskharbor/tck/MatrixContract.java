@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -67,10 +66,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exception type, with the job id (and the status, or expiry and now, where the type carries them), and change
  * nothing.
  */
-@DisplayName("matrix: lease operation × job state × presented lease")
 // The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
 @SuppressWarnings("this-escape")
-public abstract class MatrixContract extends TckGroup implements TckRules.Matrix {
+public abstract class MatrixContract extends TckGroup implements MatrixRules {
 
   /** The lease operations. */
   public enum Operation {
@@ -259,8 +257,7 @@ public abstract class MatrixContract extends TckGroup implements TckRules.Matrix
   @Override
   @ParameterizedTest(name = "{0}")
   @MethodSource("matrix")
-  @DisplayName("every lease operation on every job state with every presented lease does what the table says")
-  public void required_leaseOperationMatrix(Case c) {
+  public void required_mtx01_leaseOperationMatrix(Case c) {
     Instant t0 = clock.instant();
     Prepared job = prepare(c.state());
     Instant now = switch (c.presented()) {

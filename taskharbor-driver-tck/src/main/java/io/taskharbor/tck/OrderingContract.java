@@ -12,17 +12,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
  * Reserve order: priority descending, then the instant the job became claimable (run_at, else created_at; for an
  * expired lease, its expiry), then id as an unsigned 128-bit number.
  */
-@DisplayName("ordering: priority first, then FIFO by readiness, then id")
 // The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
 @SuppressWarnings("this-escape")
-public abstract class OrderingContract extends TckGroup implements TckRules.Ordering {
+public abstract class OrderingContract extends TckGroup implements OrderingRules {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);
 
@@ -45,8 +43,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("higher priority is reserved first, negative priorities last")
-  public void required_higherPriorityFirst() {
+  public void required_ord01_higherPriorityFirst() {
     JobId p0 = fx.enqueueOne(Jobs.builder(QUEUE).priority(0).build());
     JobId pMinus5 = fx.enqueueOne(Jobs.builder(QUEUE).priority(-5).build());
     JobId p10 = fx.enqueueOne(Jobs.builder(QUEUE).priority(10).build());
@@ -59,8 +56,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("priority beats age: a newer job of higher priority goes before an older one")
-  public void required_priorityBeatsAge() {
+  public void required_ord02_priorityBeatsAge() {
     JobId old = fx.enqueueOne(Jobs.job(QUEUE));
     clock.advance(Duration.ofHours(1));
     JobId urgent = fx.enqueueOne(Jobs.builder(QUEUE).priority(1).build());
@@ -70,8 +66,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("within one priority, jobs come in the order they were enqueued, whatever their ids")
-  public void required_fifoWithinOnePriority() {
+  public void required_ord03_fifoWithinOnePriority() {
     List<JobId> enqueued = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       enqueued.add(fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(100 - i))));
@@ -83,8 +78,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("a due scheduled job goes before a newer immediate job created after its run time")
-  public void required_aDueScheduledJobGoesBeforeNewerImmediateJobs() {
+  public void required_ord04_aDueScheduledJobGoesBeforeNewerImmediateJobs() {
     Instant t0 = clock.instant();
     JobId scheduled = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(9)).runAt(t0.plusSeconds(10)).build());
     clock.set(t0.plusSeconds(20));
@@ -96,8 +90,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("an immediate job created before a scheduled job's run time goes first")
-  public void required_anImmediateJobCreatedBeforeARunTimeGoesFirst() {
+  public void required_ord05_anImmediateJobCreatedBeforeARunTimeGoesFirst() {
     Instant t0 = clock.instant();
     JobId scheduled = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(1)).runAt(t0.plusSeconds(25)).build());
     clock.set(t0.plusSeconds(20));
@@ -109,8 +102,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("readiness, not creation, orders: a job created later with an earlier run time goes first")
-  public void required_runTimeNotCreationOrders() {
+  public void required_ord06_runTimeNotCreationOrders() {
     Instant t0 = clock.instant();
     clock.set(t0.plusSeconds(10));
     JobId immediate = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(1)));
@@ -122,8 +114,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("an expired lease goes before ready jobs created after its expiry")
-  public void required_anExpiredLeaseGoesBeforeNewerReadyJobs() {
+  public void required_ord07_anExpiredLeaseGoesBeforeNewerReadyJobs() {
     Instant t0 = clock.instant();
     JobId crashed = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(9)));
     fx.reserve(crashed);
@@ -136,8 +127,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("a ready job created before a lease expired goes before that expired lease")
-  public void required_aReadyJobOlderThanAnExpiryGoesFirst() {
+  public void required_ord08_aReadyJobOlderThanAnExpiryGoesFirst() {
     Instant t0 = clock.instant();
     JobId crashed = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(1)));
     fx.reserve(crashed);
@@ -150,8 +140,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("ties of priority and readiness break by id as an unsigned 128-bit number")
-  public void required_tiesBreakByUnsignedIdOrder() {
+  public void required_ord09_tiesBreakByUnsignedIdOrder() {
     JobId high = new JobId(new UUID(0x8000_0000_0000_0000L, 1));
     JobId low = new JobId(new UUID(1, 1));
     JobId lowest = new JobId(new UUID(0, 0xFFFF_FFFF_FFFF_FFFFL));
@@ -163,8 +152,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("ties between a run time and another job's creation at the same instant break by id")
-  public void required_tiesAcrossKindsOfReadinessBreakById() {
+  public void required_ord10_tiesAcrossKindsOfReadinessBreakById() {
     Instant t0 = clock.instant();
     JobId scheduled = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(2)).runAt(t0.plusSeconds(10)).build());
     clock.set(t0.plusSeconds(10));
@@ -175,8 +163,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("a retried job queues behind jobs that were ready before the retry")
-  public void required_aRetriedJobQueuesBehindJobsReadyBeforeIt() {
+  public void required_ord11_aRetriedJobQueuesBehindJobsReadyBeforeIt() {
     JobId retried = fx.enqueueOne(Jobs.job(QUEUE, Jobs.id(1)));
     LeasedJob leased = fx.reserve(retried);
     clock.advance(Duration.ofSeconds(1));
@@ -189,8 +176,7 @@ public abstract class OrderingContract extends TckGroup implements TckRules.Orde
 
   @Override
   @Test
-  @DisplayName("one reserve call returns its jobs in reserve order")
-  public void required_oneReserveReturnsItsJobsInOrder() {
+  public void required_ord12_oneReserveReturnsItsJobsInOrder() {
     Instant t0 = clock.instant();
     JobId low = fx.enqueueOne(Jobs.builder(QUEUE).id(Jobs.id(1)).priority(-1).build());
     clock.set(t0.plusSeconds(1));

@@ -20,14 +20,12 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Reserve: leases up to max claimable jobs of one queue, reclaims expired leases, sweeps last attempts to the DLQ. */
-@DisplayName("reserve: leases claimable jobs of one queue, reclaims expired leases, retires exhausted ones")
 // The fixture captures this::driver while the group is built, and calls it only later, from the test methods.
 @SuppressWarnings("this-escape")
-public abstract class ReserveContract extends TckGroup implements TckRules.Reserve {
+public abstract class ReserveContract extends TckGroup implements ReserveRules {
 
   private final JobFixture fx = new JobFixture(this::driver, clock);
 
@@ -47,8 +45,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("reserve returns at most max jobs, then the rest, then nothing")
-  public void required_reserveReturnsAtMostMax() {
+  public void required_rsv01_reserveReturnsAtMostMax() {
     for (int i = 0; i < 5; i++) {
       fx.enqueue(Jobs.job(QUEUE));
     }
@@ -59,16 +56,14 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("reserve with a max beyond the claimable jobs returns each claimable job once")
-  public void required_reserveWithALargeMaxReturnsEveryClaimableJobOnce() {
+  public void required_rsv02_reserveWithALargeMaxReturnsEveryClaimableJobOnce() {
     List<JobId> ids = fx.enqueue(Jobs.job(QUEUE), Jobs.job(QUEUE), Jobs.job(QUEUE));
     assertThat(reserve(QUEUE, 1000)).extracting(LeasedJob::id).containsExactlyInAnyOrderElementsOf(ids);
   }
 
   @Override
   @Test
-  @DisplayName("reserve on an empty or unknown queue returns an empty list")
-  public void required_reserveOnAnEmptyQueueReturnsAnEmptyList() {
+  public void required_rsv03_reserveOnAnEmptyQueueReturnsAnEmptyList() {
     assertThat(reserve("never-used", 10)).isEmpty();
     fx.enqueue(Jobs.job(OTHER_QUEUE));
     assertThat(reserve(QUEUE, 10)).isEmpty();
@@ -76,8 +71,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("reserve never returns a job of another queue, and leaves other queues' jobs untouched")
-  public void required_reserveNeverReturnsAnotherQueuesJobs() {
+  public void required_rsv04_reserveNeverReturnsAnotherQueuesJobs() {
     JobId mine = fx.enqueueOne(Jobs.job(QUEUE));
     JobId other = fx.enqueueOne(Jobs.builder(OTHER_QUEUE).priority(100).build());
     JobRecord otherBefore = fx.get(other);
@@ -88,10 +82,8 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("a reserved job is INFLIGHT with a token, lease_expires_at = now + lease, attempts + 1 and "
-      + "updated_at = now; nothing else changes")
-  public void required_reserveLeasesTheJob() {
-    JobId id = fx.enqueueOne(Jobs.builder(QUEUE).key("k").priority(2).maxAttempts(4).build());
+  public void required_rsv05_reserveLeasesTheJob() {
+    JobId id = fx.enqueueOne(Jobs.builder(QUEUE).idempotencyKey("k").priority(2).maxAttempts(4).build());
     JobRecord before = fx.get(id);
     Instant now = clock.advance(Duration.ofSeconds(3));
 
@@ -107,8 +99,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("every job of one reserve gets its own token")
-  public void required_everyReservedJobGetsItsOwnToken() {
+  public void required_rsv06_everyReservedJobGetsItsOwnToken() {
     for (int i = 0; i < 10; i++) {
       fx.enqueue(Jobs.job(QUEUE));
     }
@@ -120,8 +111,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("jobs beyond max are left READY and unchanged")
-  public void required_reserveLeavesJobsBeyondMaxUnchanged() {
+  public void required_rsv07_reserveLeavesJobsBeyondMaxUnchanged() {
     List<JobId> ids = fx.enqueue(Jobs.job(QUEUE), Jobs.job(QUEUE), Jobs.job(QUEUE));
     JobRecord lastBefore = fx.get(ids.get(2));
     clock.advance(Duration.ofSeconds(1));
@@ -132,8 +122,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("a leased job is not handed out again while its lease is valid, up to 1µs before expiry")
-  public void required_aLeasedJobIsNotReservableWhileItsLeaseIsValid() {
+  public void required_rsv08_aLeasedJobIsNotReservableWhileItsLeaseIsValid() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob leased = fx.reserve(id);
 
@@ -145,8 +134,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("an expired lease is reclaimed exactly at its expiry, with a new token, a new expiry and attempts + 1")
-  public void required_anExpiredLeaseIsReclaimedAtExactlyItsExpiry() {
+  public void required_rsv09_anExpiredLeaseIsReclaimedAtExactlyItsExpiry() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob first = fx.reserve(id);
     Instant expiry = clock.advance(LEASE);
@@ -163,8 +151,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("after a reclaim the former holder's token is refused with LeaseMismatchException")
-  public void required_aReclaimFencesTheFormerHolder() {
+  public void required_rsv10_aReclaimFencesTheFormerHolder() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     LeasedJob first = fx.reserve(id);
     clock.set(first.leaseExpiresAt());
@@ -178,8 +165,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("DONE, DLQ, CANCELED and scheduled jobs are never reserved")
-  public void required_reserveSkipsJobsThatAreNotClaimable() {
+  public void required_rsv11_reserveSkipsJobsThatAreNotClaimable() {
     fx.jobIn(JobFixture.State.DONE, QUEUE);
     fx.jobIn(JobFixture.State.DLQ, QUEUE);
     fx.jobIn(JobFixture.State.CANCELED, QUEUE);
@@ -190,9 +176,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("an expired lease on the last attempt goes to the DLQ with reason \"" + JobFixture.LAST_ATTEMPT_EXPIRED
-      + "\" and is not handed out")
-  public void required_anExpiredLastAttemptGoesToTheDlq() {
+  public void required_rsv12_anExpiredLastAttemptGoesToTheDlq() {
     JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(1).build());
     LeasedJob leased = fx.reserve(id);
     Instant expiry = at(leased.leaseExpiresAt());
@@ -207,8 +191,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("reclaims count as attempts: with max attempts 2, the second expiry goes to the DLQ")
-  public void required_reclaimsCountTowardsMaxAttempts() {
+  public void required_rsv13_reclaimsCountTowardsMaxAttempts() {
     JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(2).build());
     LeasedJob first = fx.reserve(id);
     clock.set(first.leaseExpiresAt());
@@ -227,9 +210,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("every expired last attempt of the queue goes to the DLQ, even beyond max and when ready jobs are "
-      + "handed out")
-  public void required_theDlqSweepCoversTheWholeQueue() {
+  public void required_rsv14_theDlqSweepCoversTheWholeQueue() {
     List<JobId> exhausted = fx.enqueue(Jobs.builder(QUEUE).maxAttempts(1).build(),
         Jobs.builder(QUEUE).maxAttempts(1).build(), Jobs.builder(QUEUE).maxAttempts(1).build());
     assertThat(reserve(QUEUE, 3)).hasSize(3);
@@ -249,8 +230,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("a last attempt whose lease is still valid is left INFLIGHT")
-  public void required_aLastAttemptWithAValidLeaseIsNotSwept() {
+  public void required_rsv15_aLastAttemptWithAValidLeaseIsNotSwept() {
     JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(1).build());
     LeasedJob leased = fx.reserve(id);
     clock.set(leased.leaseExpiresAt().minusNanos(1_000));
@@ -261,8 +241,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("the DLQ sweep of one queue leaves other queues' expired last attempts alone")
-  public void required_theDlqSweepLeavesOtherQueuesAlone() {
+  public void required_rsv16_theDlqSweepLeavesOtherQueuesAlone() {
     JobId other = fx.enqueueOne(Jobs.builder(OTHER_QUEUE).maxAttempts(1).build());
     LeasedJob leased = fx.reserve(other);
     clock.set(leased.leaseExpiresAt());
@@ -276,8 +255,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("the lease is truncated to microseconds: now + 30s + 999ns expires at now + 30s")
-  public void required_theLeaseIsTruncatedToMicroseconds() {
+  public void required_rsv17_theLeaseIsTruncatedToMicroseconds() {
     JobId id = fx.enqueueOne(Jobs.job(QUEUE));
     Instant now = clock.instant();
 
@@ -290,8 +268,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("successive reservations of one job always draw a token never seen before")
-  public void required_everyReservationDrawsAFreshToken() {
+  public void required_rsv18_everyReservationDrawsAFreshToken() {
     JobId id = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(100).build());
     Set<LeaseToken> seen = new HashSet<>();
     for (int i = 0; i < 10; i++) {
@@ -304,8 +281,7 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
   @Override
   @Test
-  @DisplayName("reserving one job leaves the other jobs of the queue as they were")
-  public void required_reserveChangesOnlyTheJobsItReturns() {
+  public void required_rsv19_reserveChangesOnlyTheJobsItReturns() {
     NewJob high = Jobs.builder(QUEUE).priority(1).build();
     NewJob scheduled = Jobs.builder(QUEUE).runAt(clock.instant().plusSeconds(60)).build();
     fx.enqueue(high, scheduled);
@@ -313,5 +289,11 @@ public abstract class ReserveContract extends TckGroup implements TckRules.Reser
 
     assertThat(reserve(QUEUE, 5)).extracting(LeasedJob::id).containsExactly(high.id());
     JobRecords.assertJob(fx.get(scheduled.id()), scheduledBefore);
+  }
+
+  @Override
+  @Test
+  public void untested_rsv20_reserveNeverBlocks() {
+    notVerified();
   }
 }

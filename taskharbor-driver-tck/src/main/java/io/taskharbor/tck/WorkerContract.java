@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * group is fast. Waits for an expected state poll the driver with a generous real-time limit and never assert on
  * timing.
  */
-public abstract class WorkerContract extends TckGroup implements TckRules.Workers {
+public abstract class WorkerContract extends TckGroup implements WorkerRules {
 
   /** The payload of every job in this group. */
   public record Task(String name) {}
@@ -126,8 +125,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a job that fails twice is retried after its backoff and succeeds on attempt 3")
-  public void required_retryThenSuccess() throws Exception {
+  public void required_wrk01_retryThenSuccess() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     Worker w = started(worker().handle(TYPE, Task.class, failing(2, calls)));
     JobId id = enqueue("flaky");
@@ -147,8 +145,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a job that always fails ends in the DLQ with attempts == max attempts and the last error")
-  public void required_exhaustedRetriesGoToTheDlq() throws Exception {
+  public void required_wrk02_exhaustedRetriesGoToTheDlq() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     started(worker().handle(TYPE, Task.class, failing(Integer.MAX_VALUE, calls)));
     JobId id = enqueue(JobRequest.builder(TYPE, new Task("doomed")).queue(QUEUE).maxAttempts(3));
@@ -168,8 +165,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a job whose worker died runs again elsewhere once its lease expires")
-  public void required_crashRecoveryAfterLeaseExpiry() throws Exception {
+  public void required_wrk03_crashRecoveryAfterLeaseExpiry() throws Exception {
     JobId id = enqueue("orphan");
     Duration lease = Duration.ofSeconds(30);
     List<LeasedJob> dead = secondClient().reserve(QUEUE, 1, clock.instant(), lease);
@@ -187,8 +183,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("heartbeats keep a long job's lease across many lease durations; nobody else can reserve it")
-  public void required_heartbeatsKeepALongJob() throws Exception {
+  public void required_wrk04_heartbeatsKeepALongJob() throws Exception {
     Duration lease = Duration.ofSeconds(1);
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
@@ -214,8 +209,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a lost lease cancels the handler; the worker reports no outcome and counts it")
-  public void required_aLostLeaseCancelsTheHandler() throws Exception {
+  public void required_wrk05_aLostLeaseCancelsTheHandler() throws Exception {
     Duration lease = Duration.ofSeconds(1);
     CountDownLatch started = new CountDownLatch(1);
     AtomicBoolean sawCancellation = new AtomicBoolean();
@@ -273,8 +267,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("stop waits for a handler that finishes within the shutdown timeout and records its outcome")
-  public void required_gracefulShutdownWaitsForRunningJobs() throws Exception {
+  public void required_wrk06_gracefulShutdownWaitsForRunningJobs() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     Worker w = started(worker().shutdownTimeout(Duration.ofSeconds(10)).handle(TYPE, Task.class, job -> {
       started.countDown();
@@ -292,8 +285,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("stop releases a job whose handler outlives the shutdown timeout: READY again, attempt not counted")
-  public void required_gracefulShutdownReleasesUnfinishedJobs() throws Exception {
+  public void required_wrk07_gracefulShutdownReleasesUnfinishedJobs() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     AtomicBoolean interrupted = new AtomicBoolean();
     Worker w = started(worker().shutdownTimeout(Duration.ofMillis(100)).handle(TYPE, Task.class, job -> {
@@ -321,8 +313,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a scheduled job does not run before its run_at and runs once the clock reaches it")
-  public void required_aScheduledJobRunsOnlyWhenDue() throws Exception {
+  public void required_wrk08_aScheduledJobRunsOnlyWhenDue() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     started(worker().handle(TYPE, Task.class, failing(0, calls)));
     Instant runAt = clock.instant().plusSeconds(60);
@@ -342,8 +333,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("with one handler thread, jobs run in priority order")
-  public void required_higherPriorityRunsFirst() throws Exception {
+  public void required_wrk09_higherPriorityRunsFirst() throws Exception {
     List<String> order = new CopyOnWriteArrayList<>();
     List<JobId> ids = new ArrayList<>();
     for (int priority : new int[] {1, 5, 3, -2, 4}) {
@@ -357,8 +347,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("two enqueues with one idempotency key create one job, which runs once")
-  public void required_idempotentEnqueueRunsOnce() throws Exception {
+  public void required_wrk10_idempotentEnqueueRunsOnce() throws Exception {
     EnqueueResult first = harbor().enqueue(
         JobRequest.builder(TYPE, new Task("once")).queue(QUEUE).idempotencyKey("order-42").build());
     EnqueueResult second = harbor().enqueue(
@@ -376,8 +365,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a job whose type has no handler moves to the DLQ at once, with a reason naming the type")
-  public void required_anUnknownTypeGoesToTheDlq() throws Exception {
+  public void required_wrk11_anUnknownTypeGoesToTheDlq() throws Exception {
     started(worker().handle(TYPE, Task.class, job -> { }));
     JobId id = enqueue(JobRequest.builder("tck.mystery", new Task("?")).queue(QUEUE));
 
@@ -387,8 +375,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a PermanentFailure moves the job to the DLQ on its first attempt, with its message as reason")
-  public void required_aPermanentFailureGoesToTheDlqAtOnce() throws Exception {
+  public void required_wrk12_aPermanentFailureGoesToTheDlqAtOnce() throws Exception {
     started(worker().handle(TYPE, Task.class, job -> {
       throw new PermanentFailure("card declined");
     }));
@@ -401,8 +388,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a Snooze puts the job back to READY at now + delay without counting the attempt")
-  public void required_aSnoozeRunsTheJobLaterWithoutSpendingAnAttempt() throws Exception {
+  public void required_wrk13_aSnoozeRunsTheJobLaterWithoutSpendingAnAttempt() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     Worker w = started(worker().handle(TYPE, Task.class, job -> {
       if (calls.incrementAndGet() == 1) {
@@ -422,8 +408,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a handler that exceeds the job's timeout is cancelled and the job retried with the timeout as error")
-  public void required_aTimeoutCountsAsAFailedAttempt() throws Exception {
+  public void required_wrk14_aTimeoutCountsAsAFailedAttempt() throws Exception {
     AtomicBoolean interrupted = new AtomicBoolean();
     started(worker().handle(TYPE, Task.class, job -> {
       try {
@@ -441,8 +426,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a result the handler sets is stored with the DONE job")
-  public void required_theResultIsStoredOnSuccess() throws Exception {
+  public void required_wrk15_theResultIsStoredOnSuccess() throws Exception {
     started(worker().handle(TYPE, Task.class, job -> job.setResult(Map.of("greeting", "hello " + job.payload().name()))));
     JobId id = enqueue("ada");
 
@@ -452,8 +436,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("a payload that cannot be decoded into the handler's type moves the job to the DLQ at once")
-  public void required_anUndecodablePayloadGoesToTheDlq() throws Exception {
+  public void required_wrk16_anUndecodablePayloadGoesToTheDlq() throws Exception {
     started(worker().handle(TYPE, Task.class, job -> { }));
     JobId id = enqueue(JobRequest.builder(TYPE, List.of(1, 2, 3)).queue(QUEUE));
 
@@ -463,15 +446,13 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("300 quick jobs on several handler threads all end DONE, each run exactly once")
-  public void required_manyJobsAllComplete() throws Exception {
+  public void required_wrk17_manyJobsAllComplete() throws Exception {
     everyJobRunsOnce(300, worker().concurrency(8));
   }
 
   @Override
   @Test
-  @DisplayName("with prefetch, 300 quick jobs on two handler threads all end DONE, each run exactly once")
-  public void required_prefetchedJobsAllCompleteOnce() throws Exception {
+  public void required_wrk18_prefetchedJobsAllCompleteOnce() throws Exception {
     everyJobRunsOnce(300, worker().concurrency(2).prefetch(32));
   }
 
@@ -497,9 +478,7 @@ public abstract class WorkerContract extends TckGroup implements TckRules.Worker
 
   @Override
   @Test
-  @DisplayName("stop releases prefetched jobs that are still waiting for a thread: READY, unstarted, attempt not "
-      + "counted")
-  public void required_stoppingReleasesPrefetchedJobsUnstarted() throws Exception {
+  public void required_wrk19_stoppingReleasesPrefetchedJobsUnstarted() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Set<String> started = ConcurrentHashMap.newKeySet();

@@ -19,9 +19,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** A driver that hands every call to a {@link ModelDriver}; the deliberately broken drivers override one rule each. */
+/**
+ * A driver that hands every call to a {@link ModelDriver}; the deliberately broken drivers override one rule each.
+ * Every record it hands out passes through {@link #shown}, so a broken driver may also store something other than what
+ * it shows.
+ */
 abstract class ForwardingDriver implements Driver {
   protected final ModelDriver delegate = new ModelDriver();
+
+  /** Returns the record as this driver shows it; by default as the model stores it. */
+  protected JobRecord shown(JobRecord stored) {
+    return stored;
+  }
 
   @Override
   public String name() {
@@ -35,7 +44,7 @@ abstract class ForwardingDriver implements Driver {
 
   @Override
   public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
-    return delegate.reserve(queue, max, now, lease);
+    return delegate.reserve(queue, max, now, lease).stream().map(l -> new LeasedJob(shown(l.job()))).toList();
   }
 
   @Override
@@ -50,17 +59,18 @@ abstract class ForwardingDriver implements Driver {
 
   @Override
   public Optional<JobRecord> get(JobId id) {
-    return delegate.get(id);
+    return delegate.get(id).map(this::shown);
   }
 
   @Override
   public Optional<JobRecord> findByIdempotencyKey(String queue, String key) {
-    return delegate.findByIdempotencyKey(queue, key);
+    return delegate.findByIdempotencyKey(queue, key).map(this::shown);
   }
 
   @Override
   public Page<JobRecord> list(JobQuery query) {
-    return delegate.list(query);
+    Page<JobRecord> page = delegate.list(query);
+    return new Page<>(page.items().stream().map(this::shown).toList(), page.nextCursor());
   }
 
   @Override

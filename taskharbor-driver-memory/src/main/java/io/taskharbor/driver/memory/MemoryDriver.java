@@ -51,7 +51,12 @@ import java.util.function.Supplier;
  * in-process queue rarely needs (a handler takes far longer than a reserve), for operations that are atomic as a
  * whole (a batch enqueue is all or nothing) and obviously correct. Listeners are told outside the lock.
  *
- * <p>Records handed out are immutable snapshots. Payloads and results are kept as the JSON text they were given.
+ * <p>Records handed out are immutable snapshots. Payloads and results are kept as the JSON text they were given, up to
+ * {@value DriverRules#MAX_PAYLOAD_BYTES_OPTION} bytes of UTF-8 each ({@link DriverRules#DEFAULT_MAX_PAYLOAD_BYTES},
+ * 1 MiB, unless {@link Builder#maxPayloadBytes} or the URI option {@code memory:?maxPayloadBytes=...} says
+ * otherwise), the same limit and default as the PostgreSQL driver's, so that code tested on memory does not fail in
+ * production: a larger payload refuses its whole enqueue batch, a larger ack result its whole completion batch, with
+ * an {@link IllegalArgumentException} naming the field.
  */
 public final class MemoryDriver implements Driver {
 
@@ -64,16 +69,32 @@ public final class MemoryDriver implements Driver {
   private final Map<KeyRef, MemoryJob> keys = new HashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final Supplier<LeaseToken> tokens;
+  private final int maxPayloadBytes;
   private final WakeUpNotifications notifications = this::listen;
   private volatile boolean closed;
 
-  /** Returns a driver over new, empty storage. */
+  /** Returns a driver over new, empty storage, with the default payload limit of 1 MiB. */
   public MemoryDriver() {
     this(LeaseToken::random);
   }
 
   MemoryDriver(Supplier<LeaseToken> tokens) {
+    this(tokens, DriverRules.DEFAULT_MAX_PAYLOAD_BYTES);
+  }
+
+  private MemoryDriver(Supplier<LeaseToken> tokens, int maxPayloadBytes) {
     this.tokens = tokens;
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  /** Returns a builder, for a driver with options other than the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the largest payload or ack result this driver stores, in UTF-8 bytes. */
+  public int maxPayloadBytes() {
+    return maxPayloadBytes;
   }
 
   @Override
@@ -94,6 +115,7 @@ public final class MemoryDriver implements Driver {
     Objects.requireNonNull(batch, "jobs must not be null");
     for (NewJob job : batch) {
       Objects.requireNonNull(job, "jobs must not contain null");
+      Validation.payloadSize(job.payload(), maxPayloadBytes, "payload", job.id());
     }
     Instant at = Validation.now(now);
     List<EnqueueResult> results = new ArrayList<>(batch.size());
@@ -230,6 +252,9 @@ public final class MemoryDriver implements Driver {
     Objects.requireNonNull(completions, "completions must not be null");
     for (Completion c : completions) {
       Objects.requireNonNull(c, "completions must not contain null");
+      if (c instanceof Completion.Ack ack && ack.result() != null) {
+        Validation.payloadSize(ack.result(), maxPayloadBytes, "result", ack.id());
+      }
     }
     Instant at = Validation.now(now);
     List<Outcome> outcomes = new ArrayList<>(completions.size());
@@ -578,6 +603,66 @@ public final class MemoryDriver implements Driver {
       return reserveLookups;
     } finally {
       lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ options
+
+  /**
+   * Builds a {@link MemoryDriver} with options other than the defaults. Each option is also a query option of the
+   * driver URI, by the same name: {@code memory:?maxPayloadBytes=2048}. Not thread-safe.
+   */
+  public static final class Builder {
+    /** The smallest payload limit: the shortest JSON documents ({@code {}}, {@code ""}) take 2 bytes. */
+    static final int MIN_PAYLOAD_BYTES = 2;
+
+    /** The largest payload limit, the PostgreSQL driver's too: 256 MiB. */
+    static final int MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
+
+    /** Every option's name. */
+    static final Set<String> OPTIONS = Set.of(DriverRules.MAX_PAYLOAD_BYTES_OPTION);
+
+    private int maxPayloadBytes = DriverRules.DEFAULT_MAX_PAYLOAD_BYTES;
+
+    private Builder() {}
+
+    /**
+     * The largest payload or ack result, in UTF-8 bytes; default 1 MiB (1048576), as the PostgreSQL driver's.
+     *
+     * @throws IllegalArgumentException unless 2 &le; {@code maxPayloadBytes} &le; 268435456 (256 MiB)
+     */
+    public Builder maxPayloadBytes(int maxPayloadBytes) {
+      if (maxPayloadBytes < MIN_PAYLOAD_BYTES || maxPayloadBytes > MAX_PAYLOAD_BYTES) {
+        throw new IllegalArgumentException(DriverRules.MAX_PAYLOAD_BYTES_OPTION + " must be between "
+            + MIN_PAYLOAD_BYTES + " and " + MAX_PAYLOAD_BYTES + " (256 MiB) but was " + maxPayloadBytes);
+      }
+      this.maxPayloadBytes = maxPayloadBytes;
+      return this;
+    }
+
+    /**
+     * Sets an option by its URI name, from text.
+     *
+     * @throws IllegalArgumentException for an unknown option or a bad value, naming the option
+     */
+    public Builder option(String key, String value) {
+      Objects.requireNonNull(key, "key must not be null");
+      Objects.requireNonNull(value, "value must not be null");
+      if (!OPTIONS.contains(key)) {
+        throw new IllegalArgumentException("unknown option '" + key + "': the memory driver's options are " + OPTIONS);
+      }
+      int bytes;
+      try {
+        bytes = Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be a whole number but was '" + value + "'", e);
+      }
+      return maxPayloadBytes(bytes);
+    }
+
+    /** Returns a driver over new, empty storage with these options. */
+    public MemoryDriver build() {
+      return new MemoryDriver(LeaseToken::random, maxPayloadBytes);
     }
   }
 }

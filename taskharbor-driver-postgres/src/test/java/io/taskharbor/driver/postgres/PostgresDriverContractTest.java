@@ -3,10 +3,12 @@ package io.taskharbor.driver.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.support.DriverRules;
 import io.taskharbor.tck.DriverTck;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Tag;
  * The whole TCK against PostgreSQL. One schema per run of this class, migrated once; every {@link #newDriver()} empties
  * its table and returns a driver over an application-style data source shared by the class (cheap: no new pool, no
  * new connection), and {@link #sameStorageAs} opens a second driver with a pool of its own from the DSN, so races
- * really run on two clients.
+ * really run on two clients. Both have the default payload limit, which the payload-limit group checks.
  */
 @Tag("postgres")
 class PostgresDriverContractTest extends DriverTck {
@@ -63,5 +65,10 @@ class PostgresDriverContractTest extends DriverTck {
   @Override
   protected Driver sameStorageAs(Driver first) {
     return PostgresDriver.builder().dsn(TestDatabase.dsn(schema)).poolSize(8).minIdle(1).build();
+  }
+
+  @Override
+  protected OptionalInt maxPayloadBytes() {
+    return OptionalInt.of(DriverRules.DEFAULT_MAX_PAYLOAD_BYTES);
   }
 }

@@ -1,0 +1,24 @@
+package io.taskharbor.tck;
+
+/**
+ * Stateful property tests: random action sequences on the driver and on the reference model must agree on every
+ * step's answer and on the whole visible state after every step. A failure prints the shortest sequence found, both
+ * sides' answers, and the seed to replay it with ({@code -Dtaskharbor.tck.seed=...}). Checked by {@link
+ * PropertyContract}.
+ */
+@RuleGroup(id = "PRP", name = "property", summary = "random action sequences agree with the reference model")
+public interface PropertyRules {
+
+  @Rule(id = "PRP-01",
+      text = "random sequences of every operation agree with the reference model, step by step",
+      ifFails = "first the step the report marks: the Driver javadoc names the rule, and the contract group of the "
+          + "same operation usually fails too, with a smaller example; a difference in updated_at, run_at or "
+          + "last_error after a retry, release or requeue points at the choices listed in TckRules")
+  void required_prp01_randomSequencesMatchTheReferenceModel();
+
+  @Rule(id = "PRP-02",
+      text = "sequences around lease expiry (lease - 1µs, lease, lease + 1µs) agree with the reference model",
+      ifFails = "the step the report marks, then the strict validity test of a lease (valid iff lease_expires_at > "
+          + "now) in reserve, extendLease and every completion")
+  void required_prp02_leaseBoundarySequencesMatchTheReferenceModel();
+}

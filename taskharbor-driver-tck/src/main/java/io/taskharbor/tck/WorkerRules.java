@@ -1,0 +1,110 @@
+package io.taskharbor.tck;
+
+/**
+ * The worker group: a real engine {@code Worker} on the driver, driven by the test's clock. If one of these fails while
+ * the contract groups pass, suspect the engine first; the hint names the driver rule it leans on. Checked by {@link
+ * WorkerContract}.
+ *
+ * <p>To add a rule: a method here with the next free id (after the highest one below, never a retired one), its
+ * {@code @Rule} text and hint, the test in {@link WorkerContract} overriding it, then regenerate {@code
+ * docs/tck-rules.md} and add a line to its changelog of rules ({@link TckRules} says how).
+ */
+@RuleGroup(id = "WRK", name = "worker", summary = "a real Worker on this driver")
+public interface WorkerRules {
+
+  @Rule(id = "WRK-01",
+      text = "a job that fails twice is retried after its backoff and succeeds on attempt 3",
+      ifFails = "that the driver's retry stores run_at and that reserve honours it; then the worker's retry path")
+  void required_wrk01_retryThenSuccess() throws Exception;
+
+  @Rule(id = "WRK-02",
+      text = "a job that always fails ends in the DLQ with attempts == max attempts and the last error",
+      ifFails = "fail (DLQ, dlq_reason, last_error) and that attempts count deliveries")
+  void required_wrk02_exhaustedRetriesGoToTheDlq() throws Exception;
+
+  @Rule(id = "WRK-03",
+      text = "a job whose worker died runs again elsewhere once its lease expires",
+      ifFails = "that reserve hands out INFLIGHT jobs whose lease expired, with attempts + 1")
+  void required_wrk03_crashRecoveryAfterLeaseExpiry() throws Exception;
+
+  @Rule(id = "WRK-04",
+      text = "heartbeats keep a long job's lease across many lease durations; nobody else can reserve it",
+      ifFails = "extendLease: now + lease, same token, never earlier")
+  void required_wrk04_heartbeatsKeepALongJob() throws Exception;
+
+  @Rule(id = "WRK-05",
+      text = "a lost lease cancels the handler; the worker reports no outcome and counts it",
+      ifFails = "that extendLease refuses an expired lease with LeaseExpiredException")
+  void required_wrk05_aLostLeaseCancelsTheHandler() throws Exception;
+
+  @Rule(id = "WRK-06",
+      text = "stop waits for a handler that finishes within the shutdown timeout and records its outcome",
+      ifFails = "the completion path and that stop flushes outcomes")
+  void required_wrk06_gracefulShutdownWaitsForRunningJobs() throws Exception;
+
+  @Rule(id = "WRK-07",
+      text = "stop releases a job whose handler outlives the shutdown timeout: READY again, attempt not counted",
+      ifFails = "Completion.Release: READY, run_at now, attempts - 1")
+  void required_wrk07_gracefulShutdownReleasesUnfinishedJobs() throws Exception;
+
+  @Rule(id = "WRK-08",
+      text = "a scheduled job does not run before its run_at and runs once the clock reaches it",
+      ifFails = "due iff run_at <= now in reserve")
+  void required_wrk08_aScheduledJobRunsOnlyWhenDue() throws Exception;
+
+  @Rule(id = "WRK-09",
+      text = "with one handler thread, jobs run in priority order",
+      ifFails = "reserve order: priority descending first")
+  void required_wrk09_higherPriorityRunsFirst() throws Exception;
+
+  @Rule(id = "WRK-10",
+      text = "two enqueues with one idempotency key create one job, which runs once",
+      ifFails = "ON CONFLICT / key dedupe and created = false")
+  void required_wrk10_idempotentEnqueueRunsOnce() throws Exception;
+
+  @Rule(id = "WRK-11",
+      text = "a job whose type has no handler moves to the DLQ at once, with a reason naming the type",
+      ifFails = "fail on the first attempt")
+  void required_wrk11_anUnknownTypeGoesToTheDlq() throws Exception;
+
+  @Rule(id = "WRK-12",
+      text = "a PermanentFailure moves the job to the DLQ on its first attempt, with its message as reason",
+      ifFails = "fail with attempts remaining")
+  void required_wrk12_aPermanentFailureGoesToTheDlqAtOnce() throws Exception;
+
+  @Rule(id = "WRK-13",
+      text = "a Snooze puts the job back to READY at now + delay without counting the attempt",
+      ifFails = "Completion.Release with a run time")
+  void required_wrk13_aSnoozeRunsTheJobLaterWithoutSpendingAnAttempt() throws Exception;
+
+  @Rule(id = "WRK-14",
+      text = "a handler that exceeds the job's timeout is cancelled and the job retried with the timeout as error",
+      ifFails = "retry; then the worker's timeout timer")
+  void required_wrk14_aTimeoutCountsAsAFailedAttempt() throws Exception;
+
+  @Rule(id = "WRK-15",
+      text = "a result the handler sets is stored with the DONE job",
+      ifFails = "that ack stores the result (JSON, compared as a value)")
+  void required_wrk15_theResultIsStoredOnSuccess() throws Exception;
+
+  @Rule(id = "WRK-16",
+      text = "a payload that cannot be decoded into the handler's type moves the job to the DLQ at once",
+      ifFails = "fail on the first attempt")
+  void required_wrk16_anUndecodablePayloadGoesToTheDlq() throws Exception;
+
+  @Rule(id = "WRK-17",
+      text = "300 quick jobs on several handler threads all end DONE, each run exactly once",
+      ifFails = "batch completion: one outcome per item, in order")
+  void required_wrk17_manyJobsAllComplete() throws Exception;
+
+  @Rule(id = "WRK-18",
+      text = "with prefetch, 300 quick jobs on two handler threads all end DONE, each run exactly once",
+      ifFails = "that reserve never hands out a job that is already leased, and that a batch of completions larger "
+          + "than a reserve is applied item by item")
+  void required_wrk18_prefetchedJobsAllCompleteOnce() throws Exception;
+
+  @Rule(id = "WRK-19",
+      text = "stop releases prefetched jobs that are still waiting for a thread: READY, unstarted, attempt not counted",
+      ifFails = "the release completion: it must clear the lease and decrement attempts")
+  void required_wrk19_stoppingReleasesPrefetchedJobsUnstarted() throws Exception;
+}
