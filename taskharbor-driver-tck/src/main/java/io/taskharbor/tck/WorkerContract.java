@@ -13,6 +13,7 @@ import io.taskharbor.engine.PermanentFailure;
 import io.taskharbor.engine.Snooze;
 import io.taskharbor.engine.TaskHarbor;
 import io.taskharbor.engine.Worker;
+import io.taskharbor.engine.event.WorkerListener;
 import io.taskharbor.spi.LeasedJob;
 import java.time.Duration;
 import java.time.Instant;
@@ -514,5 +515,149 @@ public abstract class WorkerContract extends TckGroup implements WorkerRules {
     }
     assertThat(w.metrics().released()).as("the three unstarted jobs count as released").isEqualTo(3);
     assertThat(w.metrics().snoozed()).as("a release at shutdown is not a snooze").isZero();
+  }
+
+  /** Records each job's events in order, by the job's name in its payload. */
+  private static final class EventRecorder implements WorkerListener {
+    final Map<String, List<String>> events = new ConcurrentHashMap<>();
+
+    private void add(JobRecord job, String event) {
+      String name = job.payload().replaceAll(".*\"name\"\\s*:\\s*\"([^\"]*)\".*", "$1");
+      events.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(event);
+    }
+
+    List<String> of(String name) {
+      return events.getOrDefault(name, List.of());
+    }
+
+    @Override
+    public void reserved(String queue, List<JobRecord> jobs, Duration claimDuration) {
+      jobs.forEach(j -> add(j, "reserved"));
+    }
+
+    @Override
+    public void started(JobRecord job) {
+      add(job, "started");
+    }
+
+    @Override
+    public void executed(JobRecord job, Duration duration) {
+      add(job, "executed");
+    }
+
+    @Override
+    public void succeeded(JobRecord job) {
+      add(job, "succeeded");
+    }
+
+    @Override
+    public void retried(JobRecord job, int attempt, Instant runAt, String error) {
+      add(job, "retried " + attempt);
+    }
+
+    @Override
+    public void deadLettered(JobRecord job, String reason) {
+      add(job, "deadLettered");
+    }
+
+    @Override
+    public void snoozed(JobRecord job, Instant until) {
+      add(job, "snoozed");
+    }
+
+    @Override
+    public void released(JobRecord job) {
+      add(job, "released");
+    }
+
+    @Override
+    public void leaseLost(JobRecord job) {
+      add(job, "leaseLost");
+    }
+
+    @Override
+    public void completionRefused(JobRecord job, io.taskharbor.api.JobStateException refusal) {
+      add(job, "completionRefused");
+    }
+  }
+
+  @Override
+  @Test
+  public void required_wrk20_listenersHearEveryOutcomeInOrder() throws Exception {
+    EventRecorder recorder = new EventRecorder();
+    CountDownLatch stuckRunning = new CountDownLatch(1);
+    Worker w = started(worker().listener(recorder).backoff(attempt -> Duration.ofHours(2))
+        .shutdownTimeout(Duration.ofMillis(100))
+        .handle(TYPE, Task.class, job -> {
+          switch (job.payload().name()) {
+            case "fails", "last" -> throw new IllegalStateException("planned");
+            case "permanent" -> throw new PermanentFailure("cannot succeed");
+            case "snooze" -> throw new Snooze(Duration.ofHours(1));
+            case "stuck" -> {
+              stuckRunning.countDown();
+              Thread.sleep(WAIT.toMillis());
+            }
+            default -> { }
+          }
+        }));
+    enqueue("ok");
+    enqueue("fails");
+    enqueue(JobRequest.builder(TYPE, new Task("last")).queue(QUEUE).maxAttempts(1));
+    enqueue("permanent");
+    enqueue("snooze");
+    JobId stuck = enqueue("stuck");
+    List<String> ran = List.of("reserved", "started", "executed");
+
+    for (String[] expected : new String[][] {{"ok", "succeeded"}, {"fails", "retried 1"},
+        {"last", "deadLettered"}, {"permanent", "deadLettered"}, {"snooze", "snoozed"}}) {
+      List<String> all = new ArrayList<>(ran);
+      all.add(expected[1]);
+      await("the events of job '" + expected[0] + "' (so far " + recorder.of(expected[0]) + ")",
+          () -> recorder.of(expected[0]).size() >= all.size());
+      assertThat(recorder.of(expected[0])).as("events of job '%s'", expected[0]).isEqualTo(all);
+    }
+    assertThat(stuckRunning.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    w.stop();
+
+    assertThat(recorder.of("stuck")).containsExactly("reserved", "started", "executed", "released");
+    assertThat(job(stuck).status()).isEqualTo(JobStatus.READY);
+    Thread.sleep(20);
+    assertThat(recorder.of("ok")).as("nothing more was heard of a finished job").hasSize(4);
+  }
+
+  @Override
+  @Test
+  public void required_wrk21_aPrefetchedJobIsNotStartedTooCloseToTheEndOfItsLease() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Set<String> started = ConcurrentHashMap.newKeySet();
+    // Heartbeats far apart in real time: the worker's clock, not a refused heartbeat, must decide.
+    Worker w = started(worker().concurrency(1).prefetch(1).leaseDuration(Duration.ofSeconds(60))
+        .heartbeatInterval(Duration.ofSeconds(20)).leaseSafetyMargin(Duration.ofSeconds(10))
+        .handle(TYPE, Task.class, job -> {
+          started.add(job.payload().name());
+          if (job.payload().name().equals("first")) {
+            running.countDown();
+            release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+          }
+        }));
+    JobId first = enqueue("first");
+    assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    JobId waiting = enqueue("waiting"); // after the first runs: with equal created_at, ids would order them at random
+    await("both jobs are reserved", () -> driver().stats(QUEUE, clock.instant()).inflight() == 2);
+    Instant leaseEnds = job(waiting).leaseExpiresAt();
+
+    clock.advance(Duration.ofSeconds(55)); // the waiting job's lease ends in 5 s: within the 10 s margin
+    release.countDown();
+    await("the waiting job is given up", () -> w.metrics().lostLeases() >= 1);
+
+    assertThat(started).as("the waiting job never started here").doesNotContain("waiting");
+    assertThat(job(waiting).status()).isEqualTo(JobStatus.INFLIGHT);
+    assertThat(job(waiting).leaseExpiresAt()).as("nothing extended or released it").isEqualTo(leaseEnds);
+    clock.advance(Duration.ofSeconds(6)); // its lease has ended: another worker may take it
+    List<LeasedJob> again = driver().reserve(QUEUE, 2, clock.instant(), Duration.ofSeconds(30));
+    assertThat(again).extracting(LeasedJob::id).contains(waiting);
+    assertThat(first).isNotNull();
   }
 }

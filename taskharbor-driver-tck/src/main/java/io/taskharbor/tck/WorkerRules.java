@@ -107,4 +107,18 @@ public interface WorkerRules {
       text = "stop releases prefetched jobs that are still waiting for a thread: READY, unstarted, attempt not counted",
       ifFails = "the release completion: it must clear the lease and decrement attempts")
   void required_wrk19_stoppingReleasesPrefetchedJobsUnstarted() throws Exception;
+
+  @Rule(id = "WRK-20",
+      text = "a listener hears each outcome as reserved, started, executed, then the stored outcome: succeeded, "
+          + "retried with the attempt, dead-lettered, snoozed, or released when the worker stops",
+      ifFails = "the engine's events first; then that complete reports each item's outcome truthfully (a refused "
+          + "item is not an accepted outcome)")
+  void required_wrk20_listenersHearEveryOutcomeInOrder() throws Exception;
+
+  @Rule(id = "WRK-21",
+      text = "a prefetched job is not started when its lease, by the worker's clock, ends within the safety margin: "
+          + "it counts as a lost lease, and once the lease has expired another worker runs it",
+      ifFails = "the lease expiry reserve returns (now + lease, to the microsecond) and that an expired lease is "
+          + "claimable again")
+  void required_wrk21_aPrefetchedJobIsNotStartedTooCloseToTheEndOfItsLease() throws Exception;
 }
