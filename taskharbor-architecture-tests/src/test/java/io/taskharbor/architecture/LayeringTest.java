@@ -10,7 +10,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The arrows of DESIGN §2, enforced: {@code engine → api ← drivers}, {@code tck → api (+ engine)}. Each field name is
+ * The arrows of docs/architecture.md §1, enforced: {@code engine → api ← drivers}, {@code tck → api (+ engine)}. Each field name is
  * the rule as a sentence. Production classes only (test classes are free to wire modules together).
  */
 @AnalyzeClasses(packages = "io.taskharbor", importOptions = ImportOption.DoNotIncludeTests.class)

@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The semantics of {@link io.taskharbor.spi.Driver}, written to be obviously right rather than fast: one list of
- * immutable records, each change a new record, full scans, no indexes, no concurrency. Every rule of the {@code Driver} javadoc and of DESIGN.md §3
- * is one readable block below, in the words of the rule. {@link ModelDriver} wraps it with argument checks, the
+ * immutable records, each change a new record, full scans, no indexes, no concurrency. Every rule of the {@code
+ * Driver} javadoc (docs/architecture.md §2 states them too) is one readable block below, in the words of the rule. {@link ModelDriver} wraps it with argument checks, the
  * closed state and a lock.
  *
  * <p>Where the contract leaves a choice open, this model makes the one written next to the rule, and the TCK holds
