@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  * Some strings cannot be split as their writer meant, because a raw {@code @} was left in the path or query: a user
  * that holds a raw {@code / ? #} (the {@code @} was not the end of the user info); a password that holds a {@code ?}
  * followed later by {@code =} (a query, not a password, preceded the last {@code @}); in a {@code jdbc:} URL, a raw
- * {@code @} outside the user info, the {@code user} value and sensitive values. Then {@link #ambiguity()} says why,
+ * {@code @} outside the user info, the {@code user} value and sensitive values; without {@code //}, any raw {@code
+ * @} in the path, or in the query outside those values. Then {@link #ambiguity()} says why,
  * a driver must refuse the string, and {@link #redacted()} hides everything after the scheme: when the user info
  * cannot be found reliably, more is redacted, never less.
  *
@@ -159,7 +160,10 @@ public final class ConnectionString {
     String path = q < 0 ? afterHosts : afterHosts.substring(0, q);
     @Nullable String query = q < 0 ? null : afterHosts.substring(q + 1);
     List<Parameter> parameters = query == null ? List.of() : split(query, knownKeys);
-    if (ambiguity == null && jdbc && (hosts.indexOf('@') >= 0 || path.indexOf('@') >= 0 || strayAt(parameters))) {
+    if (ambiguity == null && !hierarchical && path.indexOf('@') >= 0) {
+      ambiguity = "holds a raw '@' but no '//' after the scheme (write scheme://user:password@host/...)";
+    }
+    if (ambiguity == null && (jdbc || !hierarchical) && (hosts.indexOf('@') >= 0 || strayAt(parameters))) {
       ambiguity = "holds a raw '@' outside the user info, the user and the password (write it as %40)";
     }
     return new ConnectionString(scheme, hierarchical, user, password, hosts, path, query, parameters, ambiguity);

@@ -94,22 +94,41 @@ public record DriverConfig(URI uri, Map<String, String> options) {
    * everything after the scheme is when the user info cannot be found reliably. A {@code jdbc:} URL's query password
    * runs to the end of the string here, as the generic split knows no driver's keys: more is hidden, never less.
    *
-   * <p>{@code text} may also be free text, such as an error message: a connection string in it (from a scheme
-   * followed by {@code ://} to the end of the text) is redacted as above, and whatever follows {@code password=},
-   * {@code secret=} or {@code token=} (in any case) is redacted to the end of the text.
+   * <p>Text that does not start with a scheme, such as an error message or a connection string with a mistyped
+   * scheme, is redacted more: a connection string in it (from a scheme followed by {@code ://} to the end of the
+   * text) as above; a string that starts with {@code //} as if it had a scheme; otherwise whatever lies between the
+   * first {@code :} and the last {@code @}, where a user info's password would. In any text, whatever follows {@code
+   * password=}, {@code secret=} or {@code token=} (in any case) is redacted to the end.
    */
   public static String redact(String text) {
     Objects.requireNonNull(text, "text");
     int sep = text.indexOf("://");
     int start = sep < 0 ? -1 : schemeStart(text, sep);
     if (start >= 0) {
-      return redactFreeText(text.substring(0, start) + ConnectionString.parse(text.substring(start)).redacted());
+      String before = text.substring(0, start);
+      return redactFreeText(redactUserInfo(before) + ConnectionString.parse(text.substring(start)).redacted());
     }
     String trimmed = text.trim();
     if (trimmed.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*:.*")) {
       return redactFreeText(ConnectionString.parse(trimmed).redacted());
     }
-    return redactFreeText(text);
+    if (trimmed.startsWith("//")) {
+      return redactFreeText(ConnectionString.parse("x:" + trimmed).redacted().substring(2));
+    }
+    return redactFreeText(redactUserInfo(text));
+  }
+
+  /**
+   * Returns text without a scheme with the text between its first {@code :} and its last {@code @} redacted, as the
+   * password of a user info would be; text without a {@code :} before a {@code @} as it is.
+   */
+  private static String redactUserInfo(String text) {
+    int at = text.lastIndexOf('@');
+    int colon = text.indexOf(':');
+    if (at < 0 || colon < 0 || colon > at) {
+      return text;
+    }
+    return text.substring(0, colon + 1) + ConnectionString.REDACTED + text.substring(at);
   }
 
   /** Returns where the scheme before {@code "://"} at {@code sep} starts (with a {@code jdbc:} prefix), or -1. */

@@ -77,7 +77,9 @@ class ConnectionStringTest {
       "jdbc:postgresql://h/db?ApplicationName=me@work | jdbc:postgresql://REDACTED",
       "jdbc:postgresql://u:123?x=y@h/db | jdbc:postgresql://REDACTED",
       "jdbc:postgresql://u:pa?ss@h/db | jdbc:postgresql://REDACTED",
-      "jdbc:postgresql:db?x=a@b | jdbc:postgresql:REDACTED"})
+      "jdbc:postgresql:db?x=a@b | jdbc:postgresql:REDACTED",
+      "postgres:/u:pw@h/db | postgres:REDACTED",
+      "postgres:u:pw@h/db | postgres:REDACTED"})
   @DisplayName("when a raw '@' leaves the user info uncertain, the split says why and everything is redacted")
   void anUncertainUserInfoRedactsEverything(String text, String redacted) {
     ConnectionString split = ConnectionString.parse(text);
