@@ -226,7 +226,8 @@ public final class ConnectionString {
       int end = amp < 0 ? query.length() : amp;
       int eq = query.indexOf('=', i);
       if (eq < 0 || eq > end) {
-        result.add(new Parameter(query.substring(i, end), null, isSensitiveKey(lenientDecode(query.substring(i, end)))));
+        String key = query.substring(i, end);
+        result.add(new Parameter(key, null, isSensitiveKey(lenientDecode(key))));
         i = end + 1;
         continue;
       }
@@ -246,7 +247,8 @@ public final class ConnectionString {
     for (int amp = query.indexOf('&', from); amp >= 0; amp = query.indexOf('&', amp + 1)) {
       int eq = query.indexOf('=', amp + 1);
       int nextAmp = query.indexOf('&', amp + 1);
-      if (eq > amp + 1 && (nextAmp < 0 || eq < nextAmp) && knownKeys.test(lenientDecode(query.substring(amp + 1, eq)))) {
+      boolean startsAKey = eq > amp + 1 && (nextAmp < 0 || eq < nextAmp);
+      if (startsAKey && knownKeys.test(lenientDecode(query.substring(amp + 1, eq)))) {
         return amp;
       }
     }
@@ -410,7 +412,7 @@ public final class ConnectionString {
     return b.toString();
   }
 
-  /** Appends the UTF-8 escapes of the character at {@code i} (two chars for a surrogate pair); returns its last index. */
+  /** Appends the UTF-8 escapes of the character at {@code i} (a surrogate pair: two); returns its last index. */
   private static int appendEscaped(StringBuilder b, String raw, int i) {
     int end = Character.isHighSurrogate(raw.charAt(i)) && i + 1 < raw.length() ? i + 2 : i + 1;
     for (byte octet : raw.substring(i, end).getBytes(StandardCharsets.UTF_8)) {

@@ -116,7 +116,7 @@ class MalformedDsnTest {
     if (!says.startsWith("poolSize")) {
       assertThat(fromBuilder).hasMessageStartingWith("dsn '");
     }
-    assertThat(fromDrivers).as("Drivers.open: refused, or no driver accepts it (another scheme), never a DriverException")
+    assertThat(fromDrivers).as("Drivers.open: refused, or no driver accepts it (another scheme); no DriverException")
         .isInstanceOfAny(IllegalArgumentException.class, DriverNotFoundException.class)
         .isNotInstanceOf(DriverException.class);
     for (Throwable thrown : List.of(fromBuilder, fromDrivers)) {

@@ -18,12 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import org.quicktheories.QuickTheory;
-import org.quicktheories.core.Gen;
-import org.quicktheories.generators.Generate;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.QuickTheory;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Property: for random passwords (printable ASCII with every character that means something in a URI, and non-ASCII
@@ -99,8 +100,7 @@ class PasswordRedactionPropertyTest {
     }
     List<Character> specials = SPECIALS.chars().mapToObj(c -> (char) c).toList();
     List<Character> markers = MARKERS.chars().mapToObj(c -> (char) c).toList();
-    Gen<Character> anyAscii = Generate.frequency(
-        org.quicktheories.api.Pair.of(1, Generate.pick(ascii)), org.quicktheories.api.Pair.of(1, Generate.pick(specials)));
+    Gen<Character> anyAscii = Generate.frequency(Pair.of(1, Generate.pick(ascii)), Pair.of(1, Generate.pick(specials)));
     Gen<List<Character>> asciiRun = lists().of(anyAscii).ofSizeBetween(3, 24);
     Gen<List<Character>> markerRun = lists().of(Generate.pick(markers)).ofSize(24);
     return asciiRun.zip(markerRun, Generate.range(0, 2), (chars, marks, phase) -> {
