@@ -101,6 +101,25 @@ public final class PostgresDriver implements Driver {
     return builder().dsn(dsn).build();
   }
 
+  /**
+   * Opens a plain JDBC connection (auto-commit, not pooled, not TaskHarbor's) to the database of a DSN, read exactly
+   * as {@link #open} reads it, with the DSN's user, password and JDBC driver properties; TaskHarbor's options in it
+   * are ignored. For work outside TaskHarbor, such as creating the schema before the driver opens. The caller closes
+   * it.
+   *
+   * @throws IllegalArgumentException if the DSN is malformed; the message names the part, never the password
+   * @throws SQLException if the database cannot be reached; its messages (and its causes') hold no password
+   */
+  public static Connection connect(String dsn) throws SQLException {
+    Dsn parsed = Dsn.parse(Objects.requireNonNull(dsn, "dsn must not be null"));
+    SqlErrors errors = new SqlErrors(parsed.redacted(), parsed.password());
+    try {
+      return new DsnDataSource(parsed.jdbcUrl(), parsed.properties(), parsed.redacted()).getConnection();
+    } catch (SQLException e) {
+      throw (SQLException) errors.sanitized(e);
+    }
+  }
+
   /** Returns a builder. */
   public static Builder builder() {
     return new Builder();
