@@ -355,6 +355,45 @@ public final class ConnectionString {
   }
 
   /**
+   * Returns {@code text}, meant as a connection string, redacted: {@link #redacted()} when it splits, after which
+   * whatever follows {@code password=}, {@code secret=} or {@code token=} (in any case) is hidden to the end as well
+   * (a driver's own syntax, such as {@code jdbc:sqlserver://h;password=...}). Without a scheme the split cannot say
+   * where the user info is, so more is hidden: a string starting with {@code //} is split as if it had a scheme, and
+   * otherwise what lies between the first {@code :} and the last {@code @} is redacted, where a user info's password
+   * would be. Never throws.
+   */
+  public static String redact(String text) {
+    Objects.requireNonNull(text, "text");
+    String s = text.trim();
+    if (schemeLength(s, 0) >= 0) {
+      return redactAssignments(parse(s).redacted());
+    }
+    if (s.startsWith("//")) {
+      return redactAssignments(parse("x:" + s).redacted().substring(2));
+    }
+    int at = s.lastIndexOf('@');
+    int colon = s.indexOf(':');
+    if (at >= 0 && colon >= 0 && colon < at) {
+      s = s.substring(0, colon + 1) + REDACTED + s.substring(at);
+    }
+    return redactAssignments(s);
+  }
+
+  /** Returns {@code text} with everything after its first {@code password=}, {@code secret=} or {@code token=} hidden. */
+  static String redactAssignments(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    int cut = -1;
+    for (String key : new String[] {"password=", "secret=", "token="}) {
+      int i = lower.indexOf(key);
+      if (i >= 0 && (cut < 0 || i + key.length() < cut)) {
+        cut = i + key.length();
+      }
+    }
+    return cut < 0 || text.substring(cut).equals(REDACTED) ? text : text.substring(0, cut) + REDACTED;
+  }
+
+
+  /**
    * Returns the string in a form {@link java.net.URI} accepts, when what it refuses are characters it cannot hold
    * raw: in the user and password every character but ASCII letters and digits, {@code -._~!$&'()*+,;=:} and
    * percent-escapes is percent-encoded (as UTF-8); in the path and query, white space, control characters and {@code

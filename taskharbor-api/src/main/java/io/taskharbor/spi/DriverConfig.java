@@ -2,7 +2,6 @@ package io.taskharbor.spi;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,8 +37,8 @@ public record DriverConfig(URI uri, Map<String, String> options) {
    * say) is taken with those characters percent-encoded ({@link ConnectionString#uriSafe()}), which a driver that
    * decodes percent-escapes reads as the same values.
    *
-   * @throws IllegalArgumentException if {@code uri} is not a URI even so; the message shows it {@linkplain #redact
-   *     redacted} and holds no cause that could show it whole
+   * @throws IllegalArgumentException if {@code uri} is not a URI even so; the message shows it {@linkplain
+   *     ConnectionString#redact redacted} and holds no cause that could show it whole
    */
   public static DriverConfig of(String uri) {
     Objects.requireNonNull(uri, "uri");
@@ -65,7 +64,8 @@ public record DriverConfig(URI uri, Map<String, String> options) {
         split.rawUser().ifPresent(user -> ConnectionString.decode(user, "user"));
         split.rawPassword().ifPresent(password -> ConnectionString.decode(password, "password"));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("driver URI '" + redact(trimmed) + "' has a " + e.getMessage());
+        throw new IllegalArgumentException("driver URI '" + ConnectionString.redact(trimmed) + "' has a "
+            + e.getMessage());
       }
       String safe = split.uriSafe().orElse(null);
       if (safe != null) {
@@ -78,57 +78,45 @@ public record DriverConfig(URI uri, Map<String, String> options) {
         reason = "it " + split.ambiguity().orElse("cannot be split");
       }
     }
-    throw new IllegalArgumentException("driver URI '" + redact(trimmed) + "' is not a valid URI (" + reason
+    throw new IllegalArgumentException("driver URI '" + ConnectionString.redact(trimmed) + "' is not a valid URI ("
+        + reason
         + "): use e.g. memory: or postgres://user:password@host:5432/db, percent-encoding what the parts cannot "
         + "hold (a '@' in the database name or query as %40)");
   }
 
-  /** Returns the URI with any password and other sensitive value replaced by {@code REDACTED}; see {@link #redact}. */
+  /**
+   * Returns the URI with any password and other sensitive value replaced by {@code REDACTED}, as {@link
+   * ConnectionString#redact} shows a connection string.
+   */
   public String redactedUri() {
-    return redact(uri.toString());
+    return ConnectionString.redact(uri.toString());
   }
 
   /**
-   * Returns {@code text} with its credentials redacted, as {@link ConnectionString#redacted()} decides: the password
-   * of the user info and every password, secret or token query value are replaced by {@code REDACTED}, and
-   * everything after the scheme is when the user info cannot be found reliably. A {@code jdbc:} URL's query password
-   * runs to the end of the string here, as the generic split knows no driver's keys: more is hidden, never less.
+   * Returns {@code text}, a connection string or any other text such as an error message, with its credentials
+   * redacted. A connection string is redacted as {@link ConnectionString#redact} decides: the password of the user
+   * info and every password, secret or token query value are replaced by {@code REDACTED}, and everything after the
+   * scheme is when the user info cannot be found reliably. A {@code jdbc:} URL's query password runs to the end of
+   * the string here, as the generic split knows no driver's keys: more is hidden, never less.
    *
-   * <p>Text that does not start with a scheme, such as an error message or a connection string with a mistyped
-   * scheme, is redacted more: a connection string in it (from a scheme followed by {@code ://} to the end of the
-   * text) as above; a string that starts with {@code //} as if it had a scheme; otherwise whatever lies between the
-   * first {@code :} and the last {@code @}, where a user info's password would. In any text, whatever follows {@code
-   * password=}, {@code secret=} or {@code token=} (in any case) is redacted to the end.
+   * <p>In other text, a connection string (from a scheme followed by {@code ://} to the end of the text) is redacted
+   * as above, and so is text that is a connection string as a whole: it starts with a scheme directly followed by
+   * something other than white space (so {@code "FATAL: ..."} is a message), or with {@code //}, or is a single word.
+   * In any text, whatever follows {@code password=}, {@code secret=} or {@code token=} (in any case) is redacted to
+   * the end.
    */
   public static String redact(String text) {
     Objects.requireNonNull(text, "text");
     int sep = text.indexOf("://");
     int start = sep < 0 ? -1 : schemeStart(text, sep);
     if (start >= 0) {
-      String before = text.substring(0, start);
-      return redactFreeText(redactUserInfo(before) + ConnectionString.parse(text.substring(start)).redacted());
+      return ConnectionString.redactAssignments(text.substring(0, start))
+          + ConnectionString.redact(text.substring(start));
     }
     String trimmed = text.trim();
-    if (trimmed.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-      return redactFreeText(ConnectionString.parse(trimmed).redacted());
-    }
-    if (trimmed.startsWith("//")) {
-      return redactFreeText(ConnectionString.parse("x:" + trimmed).redacted().substring(2));
-    }
-    return redactFreeText(redactUserInfo(text));
-  }
-
-  /**
-   * Returns text without a scheme with the text between its first {@code :} and its last {@code @} redacted, as the
-   * password of a user info would be; text without a {@code :} before a {@code @} as it is.
-   */
-  private static String redactUserInfo(String text) {
-    int at = text.lastIndexOf('@');
-    int colon = text.indexOf(':');
-    if (at < 0 || colon < 0 || colon > at) {
-      return text;
-    }
-    return text.substring(0, colon + 1) + ConnectionString.REDACTED + text.substring(at);
+    boolean connectionString = trimmed.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*:(\\S.*)?") || trimmed.startsWith("//")
+        || !trimmed.isEmpty() && trimmed.chars().noneMatch(Character::isWhitespace);
+    return connectionString ? ConnectionString.redact(trimmed) : ConnectionString.redactAssignments(text);
   }
 
   /** Returns where the scheme before {@code "://"} at {@code sep} starts (with a {@code jdbc:} prefix), or -1. */
@@ -155,19 +143,6 @@ public record DriverConfig(URI uri, Map<String, String> options) {
 
   private static boolean isLetter(char c) {
     return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
-  }
-
-  /** Redacts everything after the first {@code password=}, {@code secret=} or {@code token=} (any case). */
-  private static String redactFreeText(String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
-    int cut = -1;
-    for (String key : new String[] {"password=", "secret=", "token="}) {
-      int i = lower.indexOf(key);
-      if (i >= 0 && (cut < 0 || i + key.length() < cut)) {
-        cut = i + key.length();
-      }
-    }
-    return cut < 0 ? text : text.substring(0, cut) + ConnectionString.REDACTED;
   }
 
   @Override

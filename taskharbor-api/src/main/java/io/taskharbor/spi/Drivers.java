@@ -94,7 +94,7 @@ public final class Drivers {
         matching.add(p);
       }
     }
-    String shown = DriverConfig.redact(uri.toString());
+    String shown = ConnectionString.redact(uri.toString());
     if (matching.isEmpty()) {
       throw new DriverNotFoundException(
           "no TaskHarbor driver accepts '" + shown + "'; drivers on the class path: " + names(all)

@@ -121,4 +121,18 @@ class ConnectionStringTest {
   void uriSafe(String text, String safe) {
     assertThat(ConnectionString.parse(text).uriSafe()).contains(safe);
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "postgres://u:p w@h/db | postgres://u:REDACTED@h/db",
+      "postgres//u:p w@h/db | postgres//u:REDACTED@h/db",
+      "app:p w@h/db | app:REDACTED",
+      "u:p w@h/db | u:REDACTED",
+      "//u:p w@h/db | //u:REDACTED@h/db",
+      "h:5432/db?user=u&password=p w | h:5432/db?user=u&password=REDACTED",
+      "jdbc:sqlserver://h;user=u;password=pw;databaseName=x | jdbc:sqlserver://h;user=u;password=REDACTED"})
+  @DisplayName("redact hides a password even where the string cannot be split, redacting more, never less")
+  void redactAStringMeantAsAConnectionString(String text, String redacted) {
+    assertThat(ConnectionString.redact(text)).isEqualTo(redacted);
+  }
 }

@@ -115,8 +115,10 @@ class DriversTest {
     assertThat(DriverConfig.redact("jdbc:sqlserver://h;user=u;password=pw;databaseName=x"))
         .isEqualTo("jdbc:sqlserver://h;user=u;password=REDACTED");
     assertThat(DriverConfig.redact("FATAL: Password=abc def")).isEqualTo("FATAL: Password=REDACTED");
-    assertThat(DriverConfig.redact("postgres//u:p w@h/db")).as("a mistyped scheme")
+    assertThat(DriverConfig.redact("postgres//u:pw@h/db")).as("a mistyped scheme")
         .isEqualTo("postgres//u:REDACTED@h/db");
+    assertThat(DriverConfig.redact("ERROR: duplicate key (k)=(a:b@c) already exists"))
+        .as("a message is not a connection string").isEqualTo("ERROR: duplicate key (k)=(a:b@c) already exists");
     assertThat(DriverConfig.redact("//u:pw@h/db")).isEqualTo("//u:REDACTED@h/db");
     assertThat(DriverConfig.redact("Connection to 127.0.0.1:1 refused"))
         .isEqualTo("Connection to 127.0.0.1:1 refused");

@@ -1,7 +1,6 @@
 package io.taskharbor.driver.postgres;
 
 import io.taskharbor.spi.ConnectionString;
-import io.taskharbor.spi.DriverConfig;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -58,7 +57,7 @@ record Dsn(String jdbcUrl, Map<String, String> jdbcProperties, Map<String, Strin
     try {
       split = ConnectionString.parse(text, Dsn::isKnownKey);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("dsn '" + DriverConfig.redact(text) + "' is not a PostgreSQL DSN: use "
+      throw new IllegalArgumentException("dsn '" + ConnectionString.redact(text) + "' is not a PostgreSQL DSN: use "
           + "postgres://user:password@host:5432/database, postgresql://... or jdbc:postgresql://...");
     }
     String shown = split.redacted();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.taskharbor.api.DriverException;
+import io.taskharbor.spi.ConnectionString;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.DriverConfig;
 import io.taskharbor.spi.Drivers;
@@ -127,6 +128,8 @@ class PasswordRedactionPropertyTest {
           return parsed + " " + parsed.redacted() + " " + parsed.jdbcUrl() + " " + parsed.options();
         });
         leaks.run("DriverConfig.redact", () -> DriverConfig.redact(dsn));
+        leaks.run("ConnectionString.redact", () -> ConnectionString.redact(dsn) + " "
+            + ConnectionString.parse(dsn).redacted());
         Optional<Throwable> notAUri = leaks.run("DriverConfig.of", () -> DriverConfig.of(dsn) + " "
             + DriverConfig.of(dsn).redactedUri());
         uri(dsn).ifPresent(uri -> leaks.run("new DriverConfig",

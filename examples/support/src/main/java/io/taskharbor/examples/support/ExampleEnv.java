@@ -2,7 +2,6 @@ package io.taskharbor.examples.support;
 
 import io.taskharbor.driver.postgres.PostgresDriver;
 import io.taskharbor.spi.ConnectionString;
-import io.taskharbor.spi.DriverConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -93,10 +92,10 @@ public final class ExampleEnv {
 
   /**
    * Returns the DSN for printing: its password (and any other secret) replaced by {@code REDACTED}, as the driver's
-   * own messages show it. Never throws, whatever the DSN holds.
+   * messages show it, whatever the DSN holds (it never throws).
    */
   public static String redacted(String dsn) {
-    return DriverConfig.redact(dsn);
+    return ConnectionString.redact(dsn);
   }
 
   /**
@@ -105,7 +104,12 @@ public final class ExampleEnv {
    */
   public static String withOption(String dsn, String key, String value) {
     String trimmed = dsn.trim();
-    boolean hasQuery = ConnectionString.parse(trimmed).rawQuery().isPresent();
+    boolean hasQuery;
+    try {
+      hasQuery = ConnectionString.parse(trimmed).rawQuery().isPresent();
+    } catch (IllegalArgumentException e) {
+      hasQuery = trimmed.contains("?"); // no scheme: the driver refuses it anyway, and says why
+    }
     return trimmed + (hasQuery ? "&" : "?") + key + "=" + value;
   }
 }
