@@ -37,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>Query parameters are separated by {@code &}. A {@linkplain #isSensitiveKey sensitive} key's value (a password,
  *       secret or token) runs to the next {@code &} that is followed by one of the {@code knownKeys} and {@code =}, or
  *       to the end when none follows; so such a value may hold spaces and raw {@code &}. With no known keys (the
- *       generic split, used by {@link DriverConfig#redact}) a sensitive value always runs to the end: more is hidden,
- *       never less.
+ *       generic split, used by {@link #redact} and {@link DriverConfig#redact}) a sensitive value always runs to the
+ *       end: more is hidden, never less.
  * </ul>
  *
  * <h2>When the split is not reliable</h2>
@@ -47,9 +47,9 @@ import org.jspecify.annotations.Nullable;
  * that holds a raw {@code / ? #} (the {@code @} was not the end of the user info); a password that holds a {@code ?}
  * followed later by {@code =} (a query, not a password, preceded the last {@code @}); in a {@code jdbc:} URL, a raw
  * {@code @} outside the user info, the {@code user} value and sensitive values; without {@code //}, any raw {@code
- * @} in the path, or in the query outside those values. Then {@link #ambiguity()} says why,
- * a driver must refuse the string, and {@link #redacted()} hides everything after the scheme: when the user info
- * cannot be found reliably, more is redacted, never less.
+ * @} in the path, or in the query outside those values. Then {@link #ambiguity()} says why, a driver must refuse the
+ * string, and {@link #redacted()} hides everything after the scheme: when the user info cannot be found reliably,
+ * more is redacted, never less.
  *
  * <p>Leading and trailing white space of the string is not part of it (encode a password's trailing space as {@code
  * %20}).
