@@ -4,7 +4,6 @@ import io.taskharbor.api.AmbiguousDriverException;
 import io.taskharbor.api.DriverNotFoundException;
 import io.taskharbor.api.IncompatibleDriverException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,34 +29,16 @@ public final class Drivers {
   private Drivers() {}
 
   /**
-   * Opens the driver that accepts {@code uri}, such as {@code "memory:"} or {@code "postgres://localhost/app"}.
+   * Opens the driver that accepts {@code uri}, such as {@code "memory:"} or {@code "postgres://localhost/app"}, read
+   * as {@link DriverConfig#of(String)} reads it.
    *
-   * @throws IllegalArgumentException if {@code uri} is not a URI
+   * @throws IllegalArgumentException if {@code uri} is not a URI (the message shows it redacted)
    * @throws DriverNotFoundException if no driver accepts it; the message lists the drivers found
    * @throws AmbiguousDriverException if more than one does
    * @throws IncompatibleDriverException if the driver that accepts it was built for another SPI version
    */
   public static Driver open(String uri) {
-    Objects.requireNonNull(uri, "uri");
-    try {
-      return open(parse(uri));
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(
-          "driver URI '" + DriverConfig.redact(uri) + "' is not a valid URI (" + e.getReason()
-              + "): use e.g. memory: or postgres://user@host:5432/db", e);
-    }
-  }
-
-  /**
-   * Parses a driver URI. A bare scheme such as {@code "memory:"}, which {@link URI} cannot hold, becomes the
-   * equivalent {@code "memory:/"}.
-   */
-  static URI parse(String uri) throws URISyntaxException {
-    String trimmed = uri.trim();
-    if (trimmed.matches("[A-Za-z][A-Za-z0-9+.-]*:")) {
-      return new URI(trimmed + "/");
-    }
-    return new URI(trimmed);
+    return open(DriverConfig.of(uri));
   }
 
   /** Opens the driver that accepts {@code uri}; see {@link #open(String)}. */
@@ -113,7 +94,7 @@ public final class Drivers {
         matching.add(p);
       }
     }
-    String shown = DriverConfig.redact(uri.toString());
+    String shown = ConnectionString.redact(uri.toString());
     if (matching.isEmpty()) {
       throw new DriverNotFoundException(
           "no TaskHarbor driver accepts '" + shown + "'; drivers on the class path: " + names(all)

@@ -54,11 +54,39 @@ class DriversTest {
   }
 
   @Test
-  @DisplayName("a string that is not a URI is an IllegalArgumentException that does not echo a password")
+  @DisplayName("a string that is not a URI is an IllegalArgumentException that does not echo a password, even in "
+      + "its causes")
   void notAUri() {
-    assertThatThrownBy(() -> Drivers.open("postgres://user:s3cret@host/db name"))
+    assertThatThrownBy(() -> Drivers.open("postgres://user:s3cret@ho st/db"))
         .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("postgres://user:REDACTED@ho st/db")
+        .hasMessageNotContaining("s3cret")
+        .hasNoCause();
+    assertThatThrownBy(() -> Drivers.open("postgres://user:pa5s wrd@host/db?application_name=me@work"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("postgres://REDACTED")
+        .hasMessageNotContaining("wrd")
+        .hasNoCause();
+    assertThatThrownBy(() -> Drivers.open("postgres//user:s3cret@host/db"))
+        .isInstanceOf(DriverNotFoundException.class)
         .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  @DisplayName("a password java.net.URI cannot hold raw is percent-encoded, so the driver reads the same password")
+  void aPasswordThatIsNotUriSafeIsEncoded() {
+    assertThat(DriverConfig.of("beta://u:pass word[1]@host/my db").uri().toString())
+        .isEqualTo("beta://u:pass%20word%5B1%5D@host/my%20db");
+    assertThat(DriverConfig.of("beta://u:p@ss/w?rd@host/db").uri().toString())
+        .as("what java.net.URI takes is kept as given").isEqualTo("beta://u:p@ss/w?rd@host/db");
+    assertThat(DriverConfig.of("memory:").uri().toString()).isEqualTo("memory:/");
+    try (Driver driver = Drivers.open("beta://u:pass word@host/db")) {
+      assertThat(driver.name()).isEqualTo("alpha");
+    }
+    assertThatThrownBy(() -> DriverConfig.of("beta://u:50%off now@host/db"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed percent-escape in the password")
+        .hasMessageNotContaining("off");
   }
 
   @Test
@@ -68,8 +96,32 @@ class DriversTest {
         Map.of("password", "hunter2", "poolSize", "4"));
     assertThat(config.toString()).doesNotContain("s3cret").doesNotContain("hunter2").contains("poolSize=4");
     assertThat(config.redactedUri()).isEqualTo("postgres://app:REDACTED@db:5432/app?sslmode=require");
+    // The generic redaction knows no driver's keys, so a query password runs to the end: "s3cret&ssl=true" may be
+    // the password. (The PostgreSQL driver's own redaction, which knows its keys, shows &ssl=true.)
     assertThat(DriverConfig.redact("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"))
-        .isEqualTo("jdbc:postgresql://db/app?user=app&password=REDACTED&ssl=true");
+        .isEqualTo("jdbc:postgresql://db/app?user=app&password=REDACTED");
+    assertThat(DriverConfig.of(URI.create("postgres://postgres:p@ssw0rd@127.0.0.1:5432/test")).toString())
+        .isEqualTo("DriverConfig[uri=postgres://postgres:REDACTED@127.0.0.1:5432/test, options={}]");
+  }
+
+  @Test
+  @DisplayName("redact finds a connection string in free text, and redacts after password= there too")
+  void redactionOfFreeText() {
+    assertThat(DriverConfig.redact("connect to postgres://u:p w@h/db failed"))
+        .isEqualTo("connect to postgres://u:REDACTED@h/db failed");
+    assertThat(DriverConfig.redact("Error:postgres://u:pw@h/db")).isEqualTo("Error:postgres://u:REDACTED@h/db");
+    assertThat(DriverConfig.redact("bad url jdbc:postgresql://h/db?user=u&password=a b c"))
+        .isEqualTo("bad url jdbc:postgresql://h/db?user=u&password=REDACTED");
+    assertThat(DriverConfig.redact("jdbc:sqlserver://h;user=u;password=pw;databaseName=x"))
+        .isEqualTo("jdbc:sqlserver://h;user=u;password=REDACTED");
+    assertThat(DriverConfig.redact("FATAL: Password=abc def")).isEqualTo("FATAL: Password=REDACTED");
+    assertThat(DriverConfig.redact("postgres//u:pw@h/db")).as("a mistyped scheme")
+        .isEqualTo("postgres//u:REDACTED@h/db");
+    assertThat(DriverConfig.redact("ERROR: duplicate key (k)=(a:b@c) already exists"))
+        .as("a message is not a connection string").isEqualTo("ERROR: duplicate key (k)=(a:b@c) already exists");
+    assertThat(DriverConfig.redact("//u:pw@h/db")).isEqualTo("//u:REDACTED@h/db");
+    assertThat(DriverConfig.redact("Connection to 127.0.0.1:1 refused"))
+        .isEqualTo("Connection to 127.0.0.1:1 refused");
   }
 
   @Test

@@ -1,11 +1,12 @@
 package io.taskharbor.driver.postgres;
 
-import io.taskharbor.spi.DriverConfig;
-import java.io.ByteArrayOutputStream;
+import io.taskharbor.spi.ConnectionString;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -17,8 +18,11 @@ import org.postgresql.PGProperty;
  * A parsed DSN: the JDBC URL, the PostgreSQL JDBC driver properties (credentials included) and TaskHarbor's own
  * options. Accepts {@code postgres://user:pass@host:port/db?k=v}, {@code postgresql://...} and {@code
  * jdbc:postgresql://host:port/db?user=...&password=...}; several comma-separated hosts are passed on as the JDBC driver
- * takes them. Percent-escapes are decoded in the user, password, database and query values, and {@code +} stays a
- * plus. The password is kept out of the URL and out of {@link #toString()}.
+ * takes them. The parts are found by {@link ConnectionString} (the user info is everything before the last {@code @};
+ * a query password runs to the next {@code &} that starts a known key), and {@link #redacted()} is rendered from the
+ * same split, so what this parser takes as the password is what is redacted. Percent-escapes are decoded in the user,
+ * password, database and query keys and values, and {@code +} stays a plus. The password is kept out of the URL and out
+ * of {@link #toString()}; every refusal names the bad part and shows the DSN redacted only.
  *
  * @param jdbcUrl the URL for the JDBC driver, without credentials or options
  * @param jdbcProperties connection properties for the JDBC driver: user, password and pass-through keys
@@ -27,7 +31,9 @@ import org.postgresql.PGProperty;
  */
 record Dsn(String jdbcUrl, Map<String, String> jdbcProperties, Map<String, String> options, String redacted) {
 
-  private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:,%]*");
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%25[A-Za-z0-9._~-]+)?");
+  private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
   Dsn {
     jdbcProperties = Collections.unmodifiableMap(new LinkedHashMap<>(jdbcProperties));
@@ -41,94 +47,145 @@ record Dsn(String jdbcUrl, Map<String, String> jdbcProperties, Map<String, Strin
   }
 
   /**
-   * Parses a DSN.
+   * Parses a DSN. Nothing is connected to: every malformed DSN is refused here.
    *
    * @throws IllegalArgumentException naming the bad part (never the password)
    */
   static Dsn parse(String dsn) {
     String text = dsn.trim();
-    String shown = DriverConfig.redact(text);
-    String lower = text.toLowerCase(Locale.ROOT);
-    String rest;
-    if (lower.startsWith("jdbc:postgresql:")) {
-      rest = text.substring("jdbc:postgresql:".length());
-    } else if (lower.startsWith("postgresql:")) {
-      rest = text.substring("postgresql:".length());
-    } else if (lower.startsWith("postgres:")) {
-      rest = text.substring("postgres:".length());
-    } else {
+    ConnectionString split;
+    try {
+      split = ConnectionString.parse(text, Dsn::isKnownKey);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("dsn '" + ConnectionString.redact(text) + "' is not a PostgreSQL DSN: use "
+          + "postgres://user:password@host:5432/database, postgresql://... or jdbc:postgresql://...");
+    }
+    String shown = split.redacted();
+    String scheme = split.scheme().toLowerCase(Locale.ROOT);
+    boolean jdbc = scheme.equals("jdbc:postgresql");
+    if (!jdbc && !scheme.equals("postgres") && !scheme.equals("postgresql")) {
       throw new IllegalArgumentException("dsn '" + shown + "' is not a PostgreSQL DSN: use "
           + "postgres://user:password@host:5432/database, postgresql://... or jdbc:postgresql://...");
     }
-    String query = "";
-    int q = rest.indexOf('?');
-    if (q >= 0) {
-      query = rest.substring(q + 1);
-      rest = rest.substring(0, q);
+    if (split.ambiguity().isPresent()) {
+      throw new IllegalArgumentException("dsn '" + shown + "' cannot be read reliably: it "
+          + split.ambiguity().get());
     }
-    String authority;
     String database;
-    if (rest.startsWith("//")) {
-      int slash = rest.indexOf('/', 2);
-      authority = slash < 0 ? rest.substring(2) : rest.substring(2, slash);
-      database = slash < 0 ? "" : rest.substring(slash + 1);
-    } else if (lower.startsWith("jdbc:")) {
-      authority = "";
-      database = rest;
+    if (split.hierarchical()) {
+      database = split.path().isEmpty() ? "" : split.path().substring(1);
+    } else if (jdbc) {
+      database = split.path().startsWith("/") ? split.path().substring(1) : split.path();
     } else {
       throw new IllegalArgumentException("dsn '" + shown + "' has no '//' after the scheme: use "
           + "postgres://user:password@host:5432/database");
     }
     Map<String, String> props = new LinkedHashMap<>();
-    int at = authority.lastIndexOf('@');
-    String hosts = at < 0 ? authority : authority.substring(at + 1);
-    if (at >= 0) {
-      String userInfo = authority.substring(0, at);
-      int colon = userInfo.indexOf(':');
-      String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), "user", shown);
+    if (split.rawUser().isPresent()) {
+      String user = decode(split.rawUser().get(), "user", shown);
       if (!user.isEmpty()) {
         props.put(PGProperty.USER.getName(), user);
       }
-      if (colon >= 0) {
-        props.put(PGProperty.PASSWORD.getName(), decode(userInfo.substring(colon + 1), "password", shown));
-      }
     }
-    if (!HOSTS.matcher(hosts).matches()) {
-      throw new IllegalArgumentException("dsn '" + shown + "' has a malformed host part: use host, host:port, "
-          + "[::1]:port or host1:port1,host2:port2");
+    if (split.rawPassword().isPresent()) {
+      props.put(PGProperty.PASSWORD.getName(), decode(split.rawPassword().get(), "password", shown));
     }
-    if (hosts.isEmpty()) {
-      hosts = "localhost";
-    }
-    String db = decode(database, "database", shown);
+    String hosts = hosts(split.hosts(), shown);
+    String db = decode(database, "database name", shown);
     if (db.contains("/")) {
       throw new IllegalArgumentException("dsn '" + shown + "' names the database '" + db + "' with a '/': "
           + "percent-encode it as %2F or remove the extra path");
     }
     Map<String, String> options = new LinkedHashMap<>();
-    if (!query.isEmpty()) {
-      for (String pair : query.split("&", -1)) {
-        if (pair.isEmpty()) {
-          continue;
-        }
-        int eq = pair.indexOf('=');
-        String key = decode(eq < 0 ? pair : pair.substring(0, eq), "query key", shown);
-        String value = eq < 0 ? "" : decode(pair.substring(eq + 1), "value of " + key, shown);
-        Map<String, String> target = Options.KEYS.contains(key) ? options : props;
-        if (target == props && !isJdbcProperty(key)) {
-          throw new IllegalArgumentException("dsn '" + shown + "' has the unknown option '" + key + "': TaskHarbor's "
-              + "options are " + Options.KEYS + ", and other keys must be PostgreSQL JDBC driver properties such as "
-              + "sslmode or ApplicationName");
-        }
-        if (target.containsKey(key)) {
-          throw new IllegalArgumentException("dsn '" + shown + "' sets '" + key + "' more than once (or both in "
-              + "the user part and the query): set it once");
-        }
-        target.put(key, value);
+    for (ConnectionString.Parameter parameter : split.parameters()) {
+      if (parameter.rawKey().isEmpty() && parameter.rawValue() == null) {
+        continue;
       }
+      String key = decode(parameter.rawKey(), "query key", shown);
+      String raw = parameter.rawValue() == null ? "" : parameter.rawValue();
+      String value = decode(raw, "value of " + key, shown);
+      Map<String, String> target = Options.KEYS.contains(key) ? options : props;
+      if (target == props && !isJdbcProperty(key)) {
+        throw new IllegalArgumentException("dsn '" + shown + "' has the unknown option '" + key + "': TaskHarbor's "
+            + "options are " + Options.KEYS + ", and other keys must be PostgreSQL JDBC driver properties such as "
+            + "sslmode or ApplicationName");
+      }
+      if (target.containsKey(key)) {
+        throw new IllegalArgumentException("dsn '" + shown + "' sets '" + key + "' more than once (or both in "
+            + "the user part and the query): set it once");
+      }
+      target.put(key, value);
     }
     String url = "jdbc:postgresql://" + hosts + "/" + URLEncoder.encode(db, StandardCharsets.UTF_8);
     return new Dsn(url, props, options, shown);
+  }
+
+  /**
+   * Checks a host list ({@code host[:port]}, comma-separated; IPv6 addresses in brackets) and returns it for the JDBC
+   * URL: an empty list, or an empty host before a port, is {@code localhost}.
+   */
+  private static String hosts(String list, String shown) {
+    if (list.isEmpty()) {
+      return "localhost";
+    }
+    List<String> checked = new ArrayList<>();
+    for (String entry : list.split(",", -1)) {
+      String host;
+      String port;
+      if (entry.startsWith("[")) {
+        int close = entry.indexOf(']');
+        if (close < 0) {
+          throw new IllegalArgumentException("dsn '" + shown + "' has the host '" + entry + "' with a '[' but no ']': "
+              + "write an IPv6 address as [::1] or [::1]:5432");
+        }
+        host = entry.substring(0, close + 1);
+        if (!IPV6.matcher(entry.substring(1, close)).matches()) {
+          throw new IllegalArgumentException("dsn '" + shown + "' has the host '" + host + "', which is not an IPv6 "
+              + "address: use brackets only around one, such as [::1] or [2001:db8::5]");
+        }
+        String after = entry.substring(close + 1);
+        if (!after.isEmpty() && !after.startsWith(":")) {
+          throw new IllegalArgumentException("dsn '" + shown + "' has '" + after + "' after the host " + host
+              + ": use " + host + ":5432");
+        }
+        port = after.isEmpty() ? null : after.substring(1);
+      } else {
+        int colon = entry.indexOf(':');
+        host = colon < 0 ? entry : entry.substring(0, colon);
+        port = colon < 0 ? null : entry.substring(colon + 1);
+        if (host.isEmpty() && port == null) {
+          throw new IllegalArgumentException("dsn '" + shown + "' has an empty entry in its host list '" + list
+              + "': use host1:port1,host2:port2");
+        }
+        if (!host.isEmpty() && !HOST_NAME.matcher(host).matches()) {
+          throw new IllegalArgumentException("dsn '" + shown + "' has the host '" + host + "', which is not a host "
+              + "name or address: use letters, digits, '.', '-' and '_', or an IPv6 address in brackets");
+        }
+        if (host.isEmpty()) {
+          host = "localhost";
+        }
+      }
+      if (port != null && port.isEmpty()) {
+        throw new IllegalArgumentException("dsn '" + shown + "' has an empty port after the host " + host
+            + ": remove the ':' (for the default port 5432) or give a number from 1 to 65535");
+      }
+      if (port != null) {
+        int number = PORT.matcher(port).matches() ? Integer.parseInt(port) : -1;
+        if (number < 1 || number > 65535) {
+          throw new IllegalArgumentException("dsn '" + shown + "' has the port '" + port + "' of host " + host
+              + ", which is not a number from 1 to 65535");
+        }
+        checked.add(host + ":" + number);
+      } else {
+        checked.add(host);
+      }
+    }
+    return String.join(",", checked);
+  }
+
+  /** Returns whether a query key is one the DSN takes: a TaskHarbor option or a JDBC driver property. */
+  private static boolean isKnownKey(String key) {
+    return Options.KEYS.contains(key) || isJdbcProperty(key);
   }
 
   private static boolean isJdbcProperty(String key) {
@@ -147,33 +204,13 @@ record Dsn(String jdbcUrl, Map<String, String> jdbcProperties, Map<String, Strin
     return jdbcProperties.getOrDefault(PGProperty.PASSWORD.getName(), "");
   }
 
-  /** Decodes percent-escapes as UTF-8; {@code +} stays a plus. */
+  /** Decodes percent-escapes as UTF-8 ({@code +} stays a plus); a malformed one is refused without the text. */
   private static String decode(String raw, String what, String shown) {
-    if (raw.indexOf('%') < 0) {
-      return raw;
+    try {
+      return ConnectionString.decode(raw, what);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("dsn '" + shown + "' has a " + e.getMessage());
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '%') {
-        int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-        int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
-        if (hi < 0 || lo < 0) {
-          throw new IllegalArgumentException("dsn '" + shown + "' has a malformed percent-escape in the " + what
-              + ": write % as %25");
-        }
-        bytes.write(hi * 16 + lo);
-        i += 2;
-      } else {
-        byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        if (Character.isHighSurrogate(c) && i + 1 < raw.length()) {
-          utf8 = raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-          i++;
-        }
-        bytes.write(utf8, 0, utf8.length);
-      }
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -98,6 +99,25 @@ public final class PostgresDriver implements Driver {
    */
   public static PostgresDriver open(String dsn) {
     return builder().dsn(dsn).build();
+  }
+
+  /**
+   * Opens a plain JDBC connection (auto-commit, not pooled, not TaskHarbor's) to the database of a DSN, read exactly
+   * as {@link #open} reads it, with the DSN's user, password and JDBC driver properties; TaskHarbor's options in it
+   * are ignored. For work outside TaskHarbor, such as creating the schema before the driver opens. The caller closes
+   * it.
+   *
+   * @throws IllegalArgumentException if the DSN is malformed; the message names the part, never the password
+   * @throws SQLException if the database cannot be reached; its messages (and its causes') hold no password
+   */
+  public static Connection connect(String dsn) throws SQLException {
+    Dsn parsed = Dsn.parse(Objects.requireNonNull(dsn, "dsn must not be null"));
+    SqlErrors errors = new SqlErrors(parsed.redacted(), parsed.password());
+    try {
+      return new DsnDataSource(parsed.jdbcUrl(), parsed.properties(), parsed.redacted()).getConnection();
+    } catch (SQLException e) {
+      throw (SQLException) errors.sanitized(e);
+    }
   }
 
   /** Returns a builder. */
@@ -503,11 +523,12 @@ public final class PostgresDriver implements Driver {
       // first execution, rather than parsing and planning each of them four times first (pgjdbc's default is 5).
       props.putIfAbsent(PGProperty.PREPARE_THRESHOLD.getName(), "1");
 
+      // The pool gets its connections from a data source that holds the properties, rather than from a JDBC URL and
+      // dataSourceProperties: HikariCP logs those at DEBUG, masking "password" but not, say, "sslpassword".
+      DsnDataSource connections = new DsnDataSource(parsed.jdbcUrl(), props, parsed.redacted());
       HikariConfig config = new HikariConfig();
       config.setPoolName("taskharbor-postgres-" + POOLS.incrementAndGet());
-      config.setDriverClassName(org.postgresql.Driver.class.getName());
-      config.setJdbcUrl(parsed.jdbcUrl());
-      config.setDataSourceProperties(props);
+      config.setDataSource(connections);
       config.setMaximumPoolSize(opts.poolSize());
       config.setMinimumIdle(opts.minIdle());
       config.setConnectionTimeout(opts.connectTimeout().toMillis());
@@ -520,17 +541,7 @@ public final class PostgresDriver implements Driver {
       } catch (RuntimeException e) {
         throw startFailure(errors, e);
       }
-      org.postgresql.Driver jdbc = new org.postgresql.Driver();
-      Properties listenerProps = new Properties();
-      listenerProps.putAll(props);
-      Notifier.ConnectionSource listener = () -> {
-        Connection c = jdbc.connect(parsed.jdbcUrl(), listenerProps);
-        if (c == null) {
-          throw new SQLException("the PostgreSQL JDBC driver does not accept " + parsed.redacted(), "08001");
-        }
-        return c;
-      };
-      return start(pool, pool, listener, opts, parsed.redacted(), errors);
+      return start(pool, pool, connections::getConnection, opts, parsed.redacted(), errors);
     }
 
     private PostgresDriver fromDataSource(DataSource source) {
@@ -567,6 +578,82 @@ public final class PostgresDriver implements Driver {
         }
       }
       return errors.translate("connect", e, true);
+    }
+  }
+
+  /**
+   * Connections for a DSN, straight from the PostgreSQL JDBC driver, for the pool and the wake-up listener. It keeps
+   * the properties (the password among them) to itself: {@link #toString()} is the redacted DSN.
+   */
+  private static final class DsnDataSource implements DataSource {
+    private final org.postgresql.Driver jdbc = new org.postgresql.Driver();
+    private final String url;
+    private final Properties properties = new Properties();
+    private final String redacted;
+    private volatile int loginTimeoutSeconds;
+    private volatile java.io.@Nullable PrintWriter logWriter;
+
+    DsnDataSource(String url, Properties properties, String redacted) {
+      this.url = url;
+      this.properties.putAll(properties);
+      this.redacted = redacted;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      Connection c = jdbc.connect(url, properties);
+      if (c == null) {
+        throw new SQLException("the PostgreSQL JDBC driver does not accept " + redacted, "08001");
+      }
+      return c;
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+      throw new SQLFeatureNotSupportedException("the driver's data source connects with the DSN's credentials");
+    }
+
+    @Override
+    public java.io.@Nullable PrintWriter getLogWriter() {
+      return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(java.io.@Nullable PrintWriter out) {
+      logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+      loginTimeoutSeconds = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+      return loginTimeoutSeconds;
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() {
+      return java.util.logging.Logger.getLogger("org.postgresql");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      if (type.isInstance(this)) {
+        return type.cast(this);
+      }
+      throw new SQLException("not a wrapper of " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+      return type.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+      return "PostgreSQL " + redacted;
     }
   }
 

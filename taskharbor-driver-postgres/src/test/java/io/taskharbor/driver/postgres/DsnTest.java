@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** DSN parsing: the three accepted forms become a JDBC URL, driver properties and TaskHarbor options. */
@@ -75,6 +77,57 @@ class DsnTest {
     assertThat(dsn.jdbcUrl()).doesNotContain("hunter22");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      // the issue's DSNs: each printed part or all of its password before
+      "postgres://postgres:p@ssw0rd@127.0.0.1:5432/test | p@ssw0rd | postgres://postgres:REDACTED@127.0.0.1:5432/test",
+      "postgres://postgres:pass word@127.0.0.1:5432/test | pass word "
+          + "| postgres://postgres:REDACTED@127.0.0.1:5432/test",
+      "postgres://postgres:pa/ss@127.0.0.1:5432/test | pa/ss | postgres://postgres:REDACTED@127.0.0.1:5432/test",
+      "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=Zq9secret x | Zq9secret x "
+          + "| jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=REDACTED",
+      // more of what a password holds: the user info runs to the last '@', a query password to the next known key
+      "postgresql://u:a?b#c:d@@h/db?sslmode=require | a?b#c:d@ | postgresql://u:REDACTED@h/db?sslmode=require",
+      "postgres://u:p%40ss%2F%3F%23%25%20x@h/db | p@ss/?#% x | postgres://u:REDACTED@h/db",
+      "jdbc:postgresql://h/db?user=u&password=a b&c=d@&sslmode=require | a b&c=d@ "
+          + "| jdbc:postgresql://h/db?user=u&password=REDACTED&sslmode=require",
+      "jdbc:postgresql://u:pa/ss@h/db?ApplicationName=x | pa/ss | jdbc:postgresql://u:REDACTED@h/db?ApplicationName=x"})
+  @DisplayName("the password is what the parser takes, and exactly that is redacted")
+  void thePasswordIsWhatTheParserTakesAndWhatIsRedacted(String text, String password, String redacted) {
+    Dsn dsn = Dsn.parse(text);
+
+    assertThat(dsn.password()).isEqualTo(password);
+    assertThat(dsn.redacted()).isEqualTo(redacted);
+    assertThat(dsn.toString()).isEqualTo("Dsn[" + redacted + "]");
+    assertThat(dsn.jdbcUrl()).doesNotContain(password);
+  }
+
+  @Test
+  @DisplayName("a user with a raw '@' (Azure's user@server) is read to the first ':' of the user info")
+  void aUserMayHoldAnAt() {
+    Dsn dsn = Dsn.parse("postgres://admin@srv:pw@srv.postgres.database.azure.com/db?sslmode=require");
+
+    assertThat(dsn.jdbcProperties()).containsEntry("user", "admin@srv").containsEntry("password", "pw");
+    assertThat(Dsn.parse("jdbc:postgresql://h/db?user=admin@srv&password=pw").jdbcProperties())
+        .containsEntry("user", "admin@srv");
+  }
+
+  @Test
+  @DisplayName("a misspelled key after a query password is taken as part of the password, and never shown")
+  void aMisspelledKeyAfterAQueryPasswordIsPartOfIt() {
+    Dsn dsn = Dsn.parse("jdbc:postgresql://db/orders?password=hunter22&poolsize=3");
+
+    assertThat(dsn.password()).isEqualTo("hunter22&poolsize=3");
+    assertThat(dsn.toString()).doesNotContain("hunter22").doesNotContain("poolsize");
+  }
+
+  @Test
+  void hostListsAreCheckedAndNormalized() {
+    assertThat(Dsn.parse("postgres://u@[::1]:5432,[fe80::1%25eth0],h_2:05433/db").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://[::1]:5432,[fe80::1%25eth0],h_2:5433/db");
+    assertThat(Dsn.parse("postgres://u@:5433/db").jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5433/db");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "mysql://app:hunter22@db/orders",
@@ -85,7 +138,7 @@ class DsnTest {
       "postgres://app:hunter22@db/a/b",
       "postgres://app:hunter22@db/orders?sslmode=%zz",
       "postgres://app:hunter22@d b/orders",
-      "jdbc:postgresql://db/orders?password=hunter22&poolsize=3"})
+      "jdbc:postgresql://db/orders?poolsize=3&password=hunter22"})
   void aMalformedDsnIsRefusedNamingTheProblemButNotThePassword(String text) {
     Throwable thrown = catchThrowable(() -> Dsn.parse(text));
 

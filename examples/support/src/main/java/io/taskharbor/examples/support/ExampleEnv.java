@@ -1,14 +1,11 @@
 package io.taskharbor.examples.support;
 
+import io.taskharbor.driver.postgres.PostgresDriver;
+import io.taskharbor.spi.ConnectionString;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.util.Properties;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -83,32 +80,36 @@ public final class ExampleEnv {
 
   /**
    * Opens a plain JDBC connection to the database of a {@code postgres://}, {@code postgresql://} or {@code
-   * jdbc:postgresql://} DSN, for what the examples do outside TaskHarbor (creating and dropping their schemas).
+   * jdbc:postgresql://} DSN, for what the examples do outside TaskHarbor (creating and dropping their schemas). The
+   * DSN is read by the PostgreSQL driver's own parser ({@link PostgresDriver#connect}), so the examples take the
+   * password, and redact it in every message, exactly as the driver does.
+   *
+   * @throws IllegalArgumentException if the DSN is malformed (the message shows it without its password)
    */
   public static Connection connect(String dsn) throws SQLException {
-    if (dsn.startsWith("jdbc:")) {
-      return DriverManager.getConnection(dsn);
-    }
-    URI uri = URI.create(dsn);
-    if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("TASKHARBOR_DSN must be a postgres://, postgresql:// or jdbc:postgresql:// "
-          + "URL, got one of scheme " + uri.getScheme());
-    }
-    Properties props = new Properties();
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo != null) {
-      int colon = userInfo.indexOf(':');
-      props.setProperty("user", decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
-      if (colon >= 0) {
-        props.setProperty("password", decode(userInfo.substring(colon + 1)));
-      }
-    }
-    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-    String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
-    return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + port + uri.getRawPath() + query, props);
+    return PostgresDriver.connect(dsn);
   }
 
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  /**
+   * Returns the DSN for printing: its password (and any other secret) replaced by {@code REDACTED}, as the driver's
+   * messages show it, whatever the DSN holds (it never throws).
+   */
+  public static String redacted(String dsn) {
+    return ConnectionString.redact(dsn);
+  }
+
+  /**
+   * Returns the DSN with the query option {@code key=value} added, where the DSN's query is by the driver's reading:
+   * after the user info, which may hold a raw {@code ?} in its password.
+   */
+  public static String withOption(String dsn, String key, String value) {
+    String trimmed = dsn.trim();
+    boolean hasQuery;
+    try {
+      hasQuery = ConnectionString.parse(trimmed).rawQuery().isPresent();
+    } catch (IllegalArgumentException e) {
+      hasQuery = trimmed.contains("?"); // no scheme: the driver refuses it anyway, and says why
+    }
+    return trimmed + (hasQuery ? "&" : "?") + key + "=" + value;
   }
 }
