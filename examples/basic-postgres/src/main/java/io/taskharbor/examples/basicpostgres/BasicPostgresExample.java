@@ -7,8 +7,6 @@ import io.taskharbor.api.QueueStats;
 import io.taskharbor.driver.postgres.PostgresDriver;
 import io.taskharbor.engine.TaskHarbor;
 import io.taskharbor.engine.Worker;
-import io.taskharbor.spi.DriverConfig;
-import java.net.URI;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +34,7 @@ public final class BasicPostgresExample {
 
   /** Runs the example against the database of {@code dsn}; returns the queue's stats at the end. */
   static QueueStats run(String dsn) throws Exception {
-    System.out.println("database: " + DriverConfig.of(URI.create(dsn)).redactedUri());
+    System.out.println("database: " + ExampleEnv.redacted(dsn));
 
     try (PostgresDriver driver = PostgresDriver.open(dsn);
         TaskHarbor harbor = TaskHarbor.builder().driver(driver).build()) {

@@ -20,7 +20,7 @@ final class StressDatabase {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       s.execute("CREATE SCHEMA " + schema);
     }
-    String runDsn = dsn + (dsn.contains("?") ? "&" : "?") + "schema=" + schema;
+    String runDsn = ExampleEnv.withOption(dsn, "schema", schema);
     try (PostgresDriver driver = PostgresDriver.open(runDsn)) {
       driver.migrate();
     }
