@@ -151,6 +151,11 @@ public final class TaskHarbor implements AutoCloseable {
     return new Builder();
   }
 
+  /** Returns the version of TaskHarbor on the class path, such as {@code 0.2.0}; {@code "unknown"} if it cannot tell. */
+  public static String version() {
+    return Version.current();
+  }
+
   // ------------------------------------------------------------------------------------------------ enqueue
 
   /**
