@@ -126,8 +126,7 @@ public final class TaskHarbor implements AutoCloseable {
       threads += worker.concurrency();
     }
     return NodeInfo.builder(nodeId, startedAt).host(NodeIds.host()).pid(ProcessHandle.current().pid())
-        .version(String.valueOf(TaskHarbor.class.getPackage().getImplementationVersion()))
-        .queues(List.copyOf(queues)).poolSize(threads).build();
+        .version(version()).queues(List.copyOf(queues)).poolSize(threads).build();
   }
 
   /**
@@ -141,8 +140,32 @@ public final class TaskHarbor implements AutoCloseable {
     return builder().driverUri(uri).build();
   }
 
-  /** Connects to the default driver: the in-memory driver, when it is the only one on the class path. */
+  /**
+   * Connects to the default driver: the DSN in the environment variable {@value #DSN_VARIABLE} when it is set, else
+   * the one in {@value #DATABASE_URL_VARIABLE} (the seed's name), whatever drivers are on the class path; with
+   * neither set, the in-memory driver, when it is the only one on the class path.
+   *
+   * @throws io.taskharbor.api.DriverNotFoundException if no variable is set and the class path holds no driver, or
+   *     drivers other than memory
+   */
   public static TaskHarbor connectDefault() {
+    return connectDefault(System.getenv());
+  }
+
+  /** The environment variable {@link #connectDefault()} reads first. */
+  public static final String DSN_VARIABLE = "TASKHARBOR_DSN";
+
+  /** The environment variable {@link #connectDefault()} reads when {@value #DSN_VARIABLE} is not set. */
+  public static final String DATABASE_URL_VARIABLE = "DATABASE_URL";
+
+  /** {@link #connectDefault()} with the environment given (for tests). */
+  static TaskHarbor connectDefault(Map<String, String> env) {
+    for (String variable : List.of(DSN_VARIABLE, DATABASE_URL_VARIABLE)) {
+      String dsn = env.get(variable);
+      if (dsn != null && !dsn.isBlank()) {
+        return builder().driverUri(dsn.trim()).build();
+      }
+    }
     return builder().build();
   }
 

@@ -28,8 +28,6 @@ final class Statements {
    */
   static final String LEASE_COMMIT_MODE = "SELECT set_config('synchronous_commit', 'off', true) AS mode";
 
-  /** The reason reserve writes when it moves an expired last attempt to the DLQ. */
-
   /** The columns of a job record, in the order {@link JobRows#read} reads them. */
   static final String COLUMNS = "id, queue, type, payload::text AS payload, priority, run_at, idempotency_key, "
       + "attempts, max_attempts, timeout_micros, status, lease_token, lease_expires_at, last_error, result::text AS "
