@@ -111,7 +111,8 @@ class DocsSqlTest {
     if (sql.contains("FROM th_schema_migrations")) {
       assertThat(rows).as("migrations in the ledger").extracting(r -> r.get(0))
           .containsExactly("0001-create-th-jobs", "0002-th-jobs-indexes", "0003-one-state-check",
-              "0003-finished-status-index");
+              "0003-finished-status-index", "0004-th-jobs-leased-by", "0004-th-jobs-leased-by-index",
+              "0004-th-nodes", "0004-th-leaders");
     } else if (sql.contains("FROM pg_indexes")) {
       assertThat(rows).extracting(r -> r.get(0)).contains("th_jobs_reserve_idx", "th_jobs_idempotency_key_idx",
           "th_jobs_finished_queue_idx", "th_jobs_pkey");
