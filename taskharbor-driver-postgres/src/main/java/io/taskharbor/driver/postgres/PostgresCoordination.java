@@ -144,7 +144,7 @@ final class PostgresCoordination implements Coordination {
         ),
         orphans AS MATERIALIZED (
           SELECT o.id FROM %2$s AS o
-          WHERE o.status = 'inflight' AND o.leased_by IN (SELECT d.id FROM dead d)
+          WHERE o.status = 'inflight' AND o.leased_by IS NOT NULL AND o.leased_by IN (SELECT d.id FROM dead d)
             AND o.lease_expires_at > :now::timestamptz
           ORDER BY o.id
           FOR UPDATE OF o

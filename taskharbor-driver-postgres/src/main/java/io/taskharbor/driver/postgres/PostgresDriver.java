@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL driver: jobs in the table {@code th_jobs} of one schema, reached through a HikariCP pool that the
  * driver owns (opened from a DSN) or through a {@link DataSource} that the application owns (the driver never closes
  * it). Thread-safe. Every call is one SQL statement in the common case; time always comes from the caller's
- * {@code now}, never from the database clock.
+ * {@code now}, never from the database clock (which only {@code Coordination.serverTime()} reads, for the engine to
+ * calibrate its clock with).
  *
  * <pre>{@code
  * try (PostgresDriver driver = PostgresDriver.open("postgres://app:secret@db:5432/app?schema=jobs")) {

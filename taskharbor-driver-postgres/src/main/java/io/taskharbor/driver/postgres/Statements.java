@@ -9,8 +9,9 @@ import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every SQL statement of the driver, for one schema, parsed once. Each driver call is one statement (one round trip);
- * the comments on the fields say how each keeps the contract without a second statement.
+ * Every SQL statement of the driver's job operations, for one schema, parsed once (distributed mode's, on {@code
+ * th_nodes} and {@code th_leaders}, are in {@link PostgresCoordination}). Each driver call is one statement (one round
+ * trip); the comments on the fields say how each keeps the contract without a second statement.
  *
  * <p>Time is always a parameter ({@code :now}): no statement calls {@code now()} or {@code clock_timestamp()}, so the
  * engine's clock alone decides what is due and which lease is valid. Statements that lock rows without {@code SKIP

@@ -8,9 +8,9 @@ ALTER TABLE ${schema}.th_jobs
 --rollback ALTER TABLE ${schema}.th_jobs DROP COLUMN started_at, DROP COLUMN leased_by;
 
 --changeset taskharbor:0004-th-jobs-leased-by-index
---comment: the INFLIGHT jobs of one node, in id order, without a scan: orphan recovery joins the dead nodes with it, and operators list a node's running jobs with it. Partial, so finished and ready jobs cost it nothing. IF NOT EXISTS, so that on a large table a DBA may build it first with CREATE INDEX CONCURRENTLY (same name and definition) and this changeset then finds it.
+--comment: the INFLIGHT jobs of one node, in id order, without a scan: orphan recovery joins the dead nodes with it, and operators list a node's running jobs with it. Partial, so finished and ready jobs, and jobs reserved without a holder, cost it nothing. IF NOT EXISTS, so that on a large table a DBA may build it first with CREATE INDEX CONCURRENTLY (same name and definition) and this changeset then finds it.
 CREATE INDEX IF NOT EXISTS th_jobs_leased_by_idx ON ${schema}.th_jobs (leased_by, id)
-  WHERE status = 'inflight';
+  WHERE status = 'inflight' AND leased_by IS NOT NULL;
 --rollback DROP INDEX ${schema}.th_jobs_leased_by_idx;
 
 --changeset taskharbor:0004-th-nodes
