@@ -73,13 +73,19 @@ public sealed interface Action {
 
   /**
    * Reserves up to {@code max} jobs of {@code queue}; a null queue is the queue of the first job (in id order) that
-   * was READY and due after the previous step, else the first of {@link Actions#QUEUES}.
+   * was READY and due after the previous step, else the first of {@link Actions#QUEUES}. A null {@code holder} calls
+   * the four-argument reserve, any other the five-argument one with that node as holder.
    */
-  record Reserve(@Nullable String queue, int max, Duration lease) implements Action {
+  record Reserve(@Nullable String queue, int max, Duration lease, @Nullable String holder) implements Action {
+    /** A reserve without a holder (the four-argument call). */
+    public Reserve(@Nullable String queue, int max, Duration lease) {
+      this(queue, max, lease, null);
+    }
+
     @Override
     public String toString() {
       return "reserve " + (queue == null ? "the queue of a due job" : queue) + " max=" + max + " lease="
-          + Actions.duration(lease);
+          + Actions.duration(lease) + (holder == null ? "" : " holder=" + holder);
     }
   }
 
@@ -201,10 +207,17 @@ public sealed interface Action {
 
   /** Lists with filters, walking every page from {@code startAfter} (a cursor) or from the start. */
   record ListJobs(
-      @Nullable String queue, Set<JobStatus> statuses, @Nullable String type, int limit, @Nullable JobId startAfter)
+      @Nullable String queue, Set<JobStatus> statuses, @Nullable String type, int limit, @Nullable JobId startAfter,
+      @Nullable String leasedBy)
       implements Action {
     public ListJobs {
       statuses = Set.copyOf(statuses);
+    }
+
+    /** A listing without the leasedBy filter. */
+    public ListJobs(
+        @Nullable String queue, Set<JobStatus> statuses, @Nullable String type, int limit, @Nullable JobId startAfter) {
+      this(queue, statuses, type, limit, startAfter, null);
     }
 
     @Override
@@ -223,6 +236,9 @@ public sealed interface Action {
       if (startAfter != null) {
         b.append(" after=").append(Actions.label(startAfter));
       }
+      if (leasedBy != null) {
+        b.append(" leasedBy=").append(leasedBy);
+      }
       return b.toString();
     }
   }
@@ -240,6 +256,137 @@ public sealed interface Action {
     @Override
     public String toString() {
       return "findByIdempotencyKey " + queue + " " + key;
+    }
+  }
+
+  // ---------------------------------------------------------------- coordination and statistics
+
+  /** A step that needs the {@link io.taskharbor.spi.Coordination} extension on both sides; skipped otherwise. */
+  sealed interface CoordinationStep extends Action {}
+
+  /**
+   * Registers node {@code node} (of {@link Actions#NODES}) serving {@code queues} with {@code poolSize} threads,
+   * started {@code startedAgo} before now.
+   */
+  record Register(String node, List<String> queues, int poolSize, Duration startedAgo) implements CoordinationStep {
+    public Register {
+      queues = List.copyOf(queues);
+    }
+
+    @Override
+    public String toString() {
+      return "register " + node + " queues=" + queues + " poolSize=" + poolSize + " startedAt="
+          + Actions.offset(startedAgo.negated());
+    }
+  }
+
+  /** A heartbeat of {@code node}. */
+  record Heartbeat(String node) implements CoordinationStep {
+    @Override
+    public String toString() {
+      return "heartbeat " + node;
+    }
+  }
+
+  /** Deregisters {@code node}. */
+  record Deregister(String node) implements CoordinationStep {
+    @Override
+    public String toString() {
+      return "deregister " + node;
+    }
+  }
+
+  /** Lists the nodes with {@code timeout}. */
+  record Nodes(Duration timeout) implements CoordinationStep {
+    @Override
+    public String toString() {
+      return "nodes timeout=" + Actions.duration(timeout);
+    }
+  }
+
+  /** {@code node} (or {@link Actions#HOLDER}, the holder the run saw last) acquires lease {@code name}. */
+  record Acquire(String name, String node, Duration ttl) implements CoordinationStep {
+    @Override
+    public String toString() {
+      return "acquire " + name + " by " + node + " ttl=" + Actions.duration(ttl);
+    }
+  }
+
+  /** {@code node} renews lease {@code name} under {@code term}. */
+  record Renew(String name, String node, TermChoice term, Duration ttl) implements CoordinationStep {
+    @Override
+    public String toString() {
+      return "renew " + name + " by " + node + " term=" + term + " ttl=" + Actions.duration(ttl);
+    }
+  }
+
+  /** {@code node} resigns lease {@code name} of {@code term}. */
+  record Resign(String name, String node, TermChoice term) implements CoordinationStep {
+    @Override
+    public String toString() {
+      return "resign " + name + " by " + node + " term=" + term;
+    }
+  }
+
+  /** Reads lease {@code name}. */
+  record Leader(String name) implements CoordinationStep {
+    @Override
+    public String toString() {
+      return "leader " + name;
+    }
+  }
+
+  /** The leader's recovery of orphans under {@code term}. */
+  record RecoverOrphans(String name, TermChoice term, Duration nodeTimeout) implements CoordinationStep {
+    @Override
+    public String toString() {
+      return "recoverOrphans " + name + " term=" + term + " nodeTimeout=" + Actions.duration(nodeTimeout);
+    }
+  }
+
+  /** The leader's removal of dead nodes under {@code term}. */
+  record RemoveDeadNodes(String name, TermChoice term, Duration nodeTimeout) implements CoordinationStep {
+    @Override
+    public String toString() {
+      return "removeDeadNodes " + name + " term=" + term + " nodeTimeout=" + Actions.duration(nodeTimeout);
+    }
+  }
+
+  /** The leader's purge under {@code term} of jobs in {@code statuses} finished before now + {@code finishedBefore}. */
+  record LeaderPurge(String name, TermChoice term, Set<JobStatus> statuses, Duration finishedBefore)
+      implements CoordinationStep {
+    public LeaderPurge {
+      statuses = Set.copyOf(statuses);
+    }
+
+    @Override
+    public String toString() {
+      return "leader purge " + name + " term=" + term + " "
+          + statuses.stream().sorted().map(Enum::name).collect(Collectors.joining(",")) + " finishedBefore="
+          + Actions.offset(finishedBefore);
+    }
+  }
+
+  /** Counts the live jobs (the {@link io.taskharbor.spi.Statistics} extension; skipped without it on both sides). */
+  record CountLiveJobs() implements Action {
+    @Override
+    public String toString() {
+      return "liveJobs";
+    }
+  }
+
+  /** Which term a leader-only step presents, resolved by each side against the leases it has seen for the name. */
+  enum TermChoice {
+    /** The highest term seen for the name (1 if none). */
+    LATEST,
+    /** The one before it (at least 1): a deposed leader's. */
+    PREVIOUS,
+    /** The one after it: a term never granted yet. */
+    NEXT;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 

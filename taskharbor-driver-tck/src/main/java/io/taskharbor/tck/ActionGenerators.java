@@ -40,19 +40,29 @@ final class ActionGenerators {
     Mix mix = switch (profile) {
       case GENERAL -> general();
       case LEASE_BOUNDARIES -> leaseBoundaries();
+      case COORDINATION -> coordination();
     };
-    int setupSteps = Math.min(3, maxSteps - 1);
+    int prelude = Math.min(mix.prelude().size(), Math.max(0, maxSteps - 2));
+    int setupSteps = Math.min(3, maxSteps - 1 - prelude);
     Gen<List<Action>> setup = lists().of(mix.setup()).ofSizeBetween(0, setupSteps);
-    Gen<List<Action>> body = lists().of(mix.step()).ofSizeBetween(1, maxSteps - setupSteps);
+    Gen<List<Action>> body = lists().of(mix.step()).ofSizeBetween(1, maxSteps - setupSteps - prelude);
     return setup.zip(body, (first, then) -> {
-      List<Action> all = new ArrayList<>(first);
+      List<Action> all = new ArrayList<>(mix.prelude().subList(0, prelude));
+      all.addAll(first);
       all.addAll(then);
       return List.copyOf(all);
     });
   }
 
-  /** A profile's step generators: the enqueues that open a sequence, and the steps that follow. */
-  private record Mix(Gen<Action> setup, Gen<Action> step) {}
+  /**
+   * A profile's step generators: fixed steps every sequence starts with (the failure report's minimizer drops those a
+   * failure does not need), the enqueues that open a sequence, and the steps that follow.
+   */
+  private record Mix(List<Action> prelude, Gen<Action> setup, Gen<Action> step) {
+    Mix(Gen<Action> setup, Gen<Action> step) {
+      this(List.of(), setup, step);
+    }
+  }
 
   // ---------------------------------------------------------------- the general mix
 
@@ -77,7 +87,7 @@ final class ActionGenerators {
     return new Mix(setup, frequency(
         step(14, job.map(j -> new Action.Enqueue(List.of(j)))),
         step(18, reserve(pick(null, null, "q-a", "q-b", "q:c"), integers().between(1, 3),
-            pick(LEASE, LEASE, LEASE, Duration.ofSeconds(3)))),
+            pick(LEASE, LEASE, LEASE, Duration.ofSeconds(3)), pick(null, null, "n1", "n2"))),
         step(10, completion.map(c -> new Action.Complete(List.of(c)))),
         step(9, advance(pick(LEASE, MICRO, LEASE.minus(MICRO), LEASE.plus(MICRO), Duration.ofSeconds(3)))),
         step(3, lists().of(job).ofSizeBetween(2, 3).map(js -> new Action.Enqueue(js))),
@@ -92,7 +102,7 @@ final class ActionGenerators {
         step(2, ref.map(r -> new Action.Get(r))),
         step(2, in -> new Action.ListJobs(pick(null, "q-a", "q-b").generate(in), statusFilter().generate(in),
             pick(null, "t1").generate(in), pick(1000, 1, 1, 2, 2, 3).generate(in),
-            startAfter.generate(in))),
+            startAfter.generate(in), pick(null, null, null, "n1", "n2").generate(in))),
         step(2, queue.map(q -> new Action.Stats(q))),
         step(2, in -> new Action.FindByKey(queue.generate(in), pick("k1", "k2", "k3").generate(in)))));
   }
@@ -144,6 +154,10 @@ final class ActionGenerators {
     return in -> new Action.Reserve(queue.generate(in), max.generate(in), lease.generate(in));
   }
 
+  private static Gen<Action> reserve(Gen<String> queue, Gen<Integer> max, Gen<Duration> lease, Gen<String> holder) {
+    return in -> new Action.Reserve(queue.generate(in), max.generate(in), lease.generate(in), holder.generate(in));
+  }
+
   private static Gen<Action> advance(Gen<Duration> step) {
     return step.map(d -> (Action) new Action.AdvanceClock(d));
   }
@@ -190,6 +204,68 @@ final class ActionGenerators {
             pick(LEASE, MICRO, LEASE.plus(LEASE)).generate(in))),
         step(2, queue.map(q -> new Action.Stats(q))),
         step(2, ref.map(r -> new Action.Get(r)))));
+  }
+
+  // ---------------------------------------------------------------- coordination
+
+  /**
+   * Nodes, leaders and the leader's duties among jobs reserved by those nodes: small pools (three nodes, two lease
+   * names, terms latest / previous / next), clock steps around the lease, the node timeouts and the ttls (all
+   * {@link Actions#LEASE} or 3 s, give or take 1µs), so that leases lapse, nodes die, terms go stale and orphans are
+   * recovered in most sequences.
+   */
+  private static Mix coordination() {
+    Duration three = Duration.ofSeconds(3);
+    Gen<String> queue = pick("q-a", "q-a", "q-b");
+    Gen<String> node = pick("n1", "n1", "n2", "n3");
+    Gen<String> candidate = pick(Actions.HOLDER, Actions.HOLDER, Actions.HOLDER, "n1", "n2", "n3");
+    Gen<String> name = pick("main", "main", "main", "other");
+    Gen<Action.TermChoice> term = pick(Action.TermChoice.LATEST, Action.TermChoice.LATEST,
+        Action.TermChoice.LATEST, Action.TermChoice.LATEST, Action.TermChoice.LATEST, Action.TermChoice.PREVIOUS,
+        Action.TermChoice.NEXT);
+    Gen<Duration> ttl = pick(LEASE.plus(LEASE), LEASE, three, LEASE.plus(MICRO));
+    Gen<Duration> nodeTimeout = pick(three, three, LEASE, three.plus(MICRO), LEASE.minus(MICRO));
+    Gen<TokenChoice> token = pick(TokenChoice.CURRENT, TokenChoice.CURRENT, TokenChoice.CURRENT,
+        TokenChoice.CURRENT, TokenChoice.CURRENT, TokenChoice.STALE, TokenChoice.RANDOM);
+    Gen<JobRef> ref = aimedAt(JobStatus.INFLIGHT, 60, frequency(
+        Pair.of(70, integers().between(0, 1).map(k -> (JobRef) new Action.Reserved(k))),
+        Pair.of(30, integers().between(0, 3).map(k -> (JobRef) new Action.Created(k)))));
+    Gen<Action.JobSpec> job = jobSpec(queue, Generate.constant((String) null),
+        pick(null, null, null, Duration.ZERO, LEASE), pick(0, 0, 1), pick(2, 1, 3, 25));
+    Gen<Action> enqueue = job.map(j -> new Action.Enqueue(List.of(j)));
+    Gen<Action> register = in -> new Action.Register(node.generate(in),
+        pick(List.of("q-a"), List.of("q-a", "q-b"), List.<String>of()).generate(in), pick(4, 1, 0).generate(in),
+        pick(Duration.ZERO, Duration.ofHours(1)).generate(in));
+    Gen<Action> acquire = in -> new Action.Acquire(name.generate(in),
+        pick("n1", "n2", "n3", Actions.HOLDER).generate(in), ttl.generate(in));
+    List<Action> prelude = List.of(new Action.Register("n1", List.of("q-a", "q-b"), 4, Duration.ZERO),
+        new Action.Register("n2", List.of("q-a"), 4, Duration.ZERO), new Action.Acquire("main", "n1", LEASE.plus(LEASE)),
+        new Action.Enqueue(List.of(new Action.JobSpec(null, "q-a", "t1", "{}", 0, null, null, 3, null))),
+        new Action.Reserve("q-a", 1, LEASE, "n2"));
+    return new Mix(prelude, frequency(step(4, enqueue), step(1, register), step(1, acquire)), frequency(
+        step(14, advance(pick(three, three, three, MICRO, three.minus(MICRO), LEASE, LEASE.minus(MICRO),
+            LEASE.plus(MICRO)))),
+        step(8, enqueue),
+        step(12, reserve(queue, integers().between(1, 2), pick(LEASE, LEASE, three),
+            pick("n1", "n1", "n2", "n2", "n3", null))),
+        step(7, completion(ref, token).map(c -> new Action.Complete(List.of(c)))),
+        step(2, in -> new Action.ExtendLease(ref.generate(in), token.generate(in), LEASE)),
+        step(3, register),
+        step(4, node.map(n -> new Action.Heartbeat(n))),
+        step(2, node.map(n -> new Action.Deregister(n))),
+        step(7, acquire),
+        step(7, in -> new Action.Renew(name.generate(in), candidate.generate(in), term.generate(in),
+            ttl.generate(in))),
+        step(2, in -> new Action.Resign(name.generate(in), candidate.generate(in), term.generate(in))),
+        step(9, in -> new Action.RecoverOrphans(name.generate(in), term.generate(in), nodeTimeout.generate(in))),
+        step(3, in -> new Action.RemoveDeadNodes(name.generate(in), term.generate(in), nodeTimeout.generate(in))),
+        step(3, in -> new Action.LeaderPurge(name.generate(in), term.generate(in), terminalStatuses().generate(in),
+            pick(MICRO, Duration.ZERO, LEASE.negated()).generate(in))),
+        step(2, nodeTimeout.map(t -> new Action.Nodes(t))),
+        step(1, name.map(n -> new Action.Leader(n))),
+        step(3, Generate.constant(() -> (Action) new Action.CountLiveJobs())),
+        step(2, in -> new Action.ListJobs(null, statusFilter().generate(in), null, 1000, null,
+            node.generate(in)))));
   }
 
   // ---------------------------------------------------------------- helpers

@@ -35,6 +35,15 @@ public final class Actions {
   /** The idempotency keys steps use. */
   public static final List<String> KEYS = List.of("k1", "k2", "k3");
 
+  /** The node ids coordination steps use (and reserve's holders). */
+  public static final List<String> NODES = List.of("n1", "n2", "n3");
+
+  /** A node of a step that means "the holder of the lease as the run saw it last" ({@code n1} while none). */
+  public static final String HOLDER = "the-holder";
+
+  /** The leader lease names coordination steps use. */
+  public static final List<String> LEASE_NAMES = List.of("main", "other");
+
   /** The job types steps use. */
   public static final List<String> TYPES = List.of("t1", "t2");
 

@@ -59,7 +59,15 @@ public final class DifferentialCheck {
      * token, and clock steps of exactly 1µs, lease − 1µs, lease and lease + 1µs, so that expiry boundaries and the
      * last-attempt DLQ sweep are hit in nearly every sequence.
      */
-    LEASE_BOUNDARIES
+    LEASE_BOUNDARIES,
+    /**
+     * Distributed mode: three nodes registering, heartbeating and deregistering, leases acquired, renewed and resigned
+     * under two names, the leader's recovery of orphans, removal of dead nodes and purge under latest, previous and
+     * next terms, among enqueues, reservations by those nodes, completions, listings by node and live-job counts,
+     * with clock steps around the lease, the ttls and the node timeouts. Its coordination steps run only when both
+     * drivers offer {@link io.taskharbor.spi.Coordination}.
+     */
+    COORDINATION
   }
 
   /**

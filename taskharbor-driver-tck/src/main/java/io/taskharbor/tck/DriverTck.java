@@ -39,8 +39,11 @@ import org.junit.jupiter.api.Nested;
  *       the driver has them;
  *   <li>{@link NotificationRules notifications (NTF)}: mostly optional, run only for drivers that offer the {@link
  *       io.taskharbor.spi.WakeUpNotifications} extension and skipped by name for the others;
+ *   <li>{@link CoordinationRules coordination (CRD)} and {@link StatisticsRules statistics (STA)}: optional, run only
+ *       for drivers that offer the {@link io.taskharbor.spi.Coordination} and {@link io.taskharbor.spi.Statistics}
+ *       extensions (distributed mode) and skipped by name for the others;
  *   <li>{@link PropertyRules properties (PRP)}: random action sequences compared step by step with the reference
- *       model;
+ *       model, coordination steps included for drivers with {@link io.taskharbor.spi.Coordination};
  *   <li>{@link WorkerRules worker (WRK)}: a real engine worker on the driver.
  * </ul>
  *
@@ -185,6 +188,20 @@ public abstract class DriverTck {
   @Nested
   class Notifications extends NotificationContract {
     Notifications() {
+      super(DriverTck.this);
+    }
+  }
+
+  @Nested
+  class Coordination extends CoordinationContract {
+    Coordination() {
+      super(DriverTck.this);
+    }
+  }
+
+  @Nested
+  class Statistics extends StatisticsContract {
+    Statistics() {
       super(DriverTck.this);
     }
   }

@@ -52,6 +52,8 @@ public final class JobRecords {
     soft.assertThat(actual.createdAt()).as("createdAt of %s", expected.id()).isEqualTo(expected.createdAt());
     soft.assertThat(actual.updatedAt()).as("updatedAt of %s", expected.id()).isEqualTo(expected.updatedAt());
     soft.assertThat(actual.finishedAt()).as("finishedAt of %s", expected.id()).isEqualTo(expected.finishedAt());
+    soft.assertThat(actual.leasedBy()).as("leasedBy of %s", expected.id()).isEqualTo(expected.leasedBy());
+    soft.assertThat(actual.startedAt()).as("startedAt of %s", expected.id()).isEqualTo(expected.startedAt());
     soft.assertAll();
   }
 
@@ -77,6 +79,8 @@ public final class JobRecords {
     private final Instant createdAt;
     private Instant updatedAt;
     private @Nullable Instant finishedAt;
+    private @Nullable String leasedBy;
+    private @Nullable Instant startedAt;
 
     private Builder(JobRecord r) {
       id = r.id();
@@ -99,6 +103,8 @@ public final class JobRecords {
       createdAt = r.createdAt();
       updatedAt = r.updatedAt();
       finishedAt = r.finishedAt();
+      leasedBy = r.leasedBy();
+      startedAt = r.startedAt();
     }
 
     public Builder runAt(@Nullable Instant value) {
@@ -155,10 +161,17 @@ public final class JobRecords {
       return this;
     }
 
+    /** Sets the latest reservation: the node that made it (or null) and when it began. */
+    public Builder reservedBy(@Nullable String holder, @Nullable Instant at) {
+      leasedBy = holder;
+      startedAt = at;
+      return this;
+    }
+
     public JobRecord build() {
       return new JobRecord(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts, timeout,
           status, leaseToken, leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt,
-          finishedAt);
+          finishedAt, leasedBy, startedAt);
     }
   }
 }

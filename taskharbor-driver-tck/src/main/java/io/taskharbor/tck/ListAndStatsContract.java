@@ -276,4 +276,36 @@ public abstract class ListAndStatsContract extends TckGroup implements ListAndSt
     JobRecords.assertJob(listed, fx.get(id));
     assertThat(seen).containsExactlyInAnyOrder(JobStatus.INFLIGHT, JobStatus.READY, JobStatus.DONE);
   }
+
+  @Override
+  @Test
+  public void required_lst16_listFiltersByTheNodeThatLeased() {
+    List<JobId> ids = enqueueNumbered(QUEUE, 1, 8);
+    fx.enqueue(Jobs.job(OTHER_QUEUE, Jobs.id(20)));
+    Instant now = clock.instant();
+    List<LeasedJob> byA = driver().reserve(QUEUE, 3, now, JobFixture.LEASE, "node-a");
+    List<LeasedJob> byB = driver().reserve(QUEUE, 2, now, JobFixture.LEASE, "node-b");
+    driver().reserve(QUEUE, 1, now, JobFixture.LEASE);
+    LeasedJob otherByA = driver().reserve(OTHER_QUEUE, 1, now, JobFixture.LEASE, "node-a").get(0);
+    fx.ack(byA.get(0));
+    assertThat(byA).extracting(LeasedJob::id).containsExactlyElementsOf(ids.subList(0, 3));
+    assertThat(byB).extracting(LeasedJob::id).containsExactlyElementsOf(ids.subList(3, 5));
+
+    assertThat(ids(JobQuery.builder().leasedBy("node-a").build()))
+        .containsExactly(ids.get(0), ids.get(1), ids.get(2), otherByA.id());
+    assertThat(ids(JobQuery.builder().leasedBy("node-b").build())).containsExactlyElementsOf(ids.subList(3, 5));
+    assertThat(ids(JobQuery.builder().leasedBy("node-a").status(JobStatus.INFLIGHT).queue(QUEUE).build()))
+        .containsExactly(ids.get(1), ids.get(2));
+    assertThat(ids(JobQuery.builder().leasedBy("node-a").status(JobStatus.DONE).build())).containsExactly(ids.get(0));
+    assertThat(ids(JobQuery.builder().leasedBy("node-c").build())).isEmpty();
+    assertThat(ids(JobQuery.builder().leasedBy("NODE-A").build())).isEmpty();
+    List<JobId> seen = new ArrayList<>();
+    assertThat(pageSizes(JobQuery.builder().leasedBy("node-a").limit(3), seen)).containsExactly(3, 1);
+    assertThat(seen).containsExactly(ids.get(0), ids.get(1), ids.get(2), otherByA.id());
+    for (JobRecord r : driver().list(JobQuery.builder().leasedBy("node-b").build()).items()) {
+      JobRecords.assertJob(r, fx.get(r.id()));
+      assertThat(r.leasedBy()).isEqualTo("node-b");
+      assertThat(r.startedAt()).isEqualTo(now);
+    }
+  }
 }

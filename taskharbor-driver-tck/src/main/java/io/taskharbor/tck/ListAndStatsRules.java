@@ -84,4 +84,10 @@ public interface ListAndStatsRules {
       text = "list and get agree after every kind of change",
       ifFails = "that list reads current data (no stale cache) and agrees with get")
   void required_lst15_listShowsTheCurrentState();
+
+  @Rule(id = "LST-16",
+      text = "list filters by leasedBy: the jobs whose latest reservation named that node, in every status, combined "
+          + "with the other filters and paged by cursor; jobs never reserved, or reserved without a holder, never match",
+      ifFails = "the leased_by filter of list (an exact comparison, applied with the other filters before the limit)")
+  void required_lst16_listFiltersByTheNodeThatLeased();
 }

@@ -10,10 +10,16 @@ import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.Coordination;
 import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.LeaderLease;
 import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.LiveJobs;
 import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.NodeInfo;
+import io.taskharbor.spi.NodeRecord;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.Statistics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TCK's reference model as a {@link Driver}: what every driver must answer, computed the slowest and plainest way.
@@ -34,10 +41,16 @@ import java.util.function.Supplier;
  * driver (an {@link IllegalArgumentException} naming the field, before anything changes), refuses every call but
  * {@link #close()} once closed, and is thread-safe: every call holds the driver's lock. The choices it makes where
  * the contract leaves room are listed on {@code ReferenceModel}, the class that holds the semantics.
+ *
+ * <p>It offers the {@link Coordination} and {@link Statistics} extensions (the nodes and leaders of this model, with
+ * the same lock), so that the TCK's CRD and STA groups and the coordination property test have a reference; it offers
+ * no wake-up notifications. Its {@link Coordination#serverTime()} is the JVM's clock.
  */
 public final class ModelDriver implements Driver {
 
   private final ReferenceModel model;
+  private final Coordination coordination = new ModelCoordination();
+  private final Statistics statistics = this::liveJobs;
   private boolean closed;
 
   /** Returns a model over empty storage with random lease tokens. */
@@ -55,6 +68,19 @@ public final class ModelDriver implements Driver {
     return "model";
   }
 
+  /** Offers {@link Coordination} and {@link Statistics}, each one object for the life of the model. */
+  @Override
+  public <T> Optional<T> extension(Class<T> type) {
+    Objects.requireNonNull(type, "type must not be null");
+    if (type == Coordination.class) {
+      return Optional.of(type.cast(coordination));
+    }
+    if (type == Statistics.class) {
+      return Optional.of(type.cast(statistics));
+    }
+    return Optional.empty();
+  }
+
   @Override
   public synchronized List<EnqueueResult> enqueue(List<NewJob> jobs, Instant now) {
     open();
@@ -66,11 +92,49 @@ public final class ModelDriver implements Driver {
   }
 
   @Override
-  public synchronized List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
+  public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
+    return reserve(queue, max, now, lease, null);
+  }
+
+  @Override
+  public synchronized List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease,
+      @Nullable String holder) {
     open();
     Validation.queue(queue);
     Validation.max(max);
-    return List.copyOf(model.reserve(queue, max, Validation.now(now), Validation.lease(lease)));
+    Instant at = Validation.now(now);
+    Duration leaseFor = Validation.lease(lease);
+    return List.copyOf(model.reserve(queue, max, at, leaseFor, checkHolder(holder)));
+  }
+
+  /** Reserve's holder: null, or a node id as {@link NodeInfo#checkId} accepts it; the message names {@code holder}. */
+  static @Nullable String checkHolder(@Nullable String holder) {
+    if (holder == null) {
+      return null;
+    }
+    try {
+      return NodeInfo.checkId(holder);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("holder is not a valid node id: " + e.getMessage(), e);
+    }
+  }
+
+  /** A leader lease's name: non-blank, at most 255 characters, valid text. */
+  static String checkName(String name) {
+    Objects.requireNonNull(name, "name must not be null");
+    if (name.isBlank() || name.length() > NodeInfo.MAX_ID_LENGTH) {
+      throw new IllegalArgumentException("name of a leader lease must be 1 to " + NodeInfo.MAX_ID_LENGTH
+          + " characters and not blank");
+    }
+    return Validation.text(name, "name");
+  }
+
+  /** A presented term: at least 1. */
+  static long checkTerm(long term) {
+    if (term < 1) {
+      throw new IllegalArgumentException("term must be at least 1 (terms are granted from 1) but was " + term);
+    }
+    return term;
   }
 
   @Override
@@ -151,6 +215,150 @@ public final class ModelDriver implements Driver {
     open();
     Set<JobStatus> which = Validation.purgeStatuses(statuses);
     return model.purge(which, Validation.instant(finishedBefore, "finishedBefore"));
+  }
+
+  private synchronized LiveJobs liveJobs(Instant now) {
+    Instant at = Validation.now(now);
+    open();
+    return model.liveJobs(at);
+  }
+
+  /** The model's coordination: arguments checked first, then the model's rule, under the model's lock. */
+  private final class ModelCoordination implements Coordination {
+    @Override
+    public void register(NodeInfo node, Instant now) {
+      Objects.requireNonNull(node, "node must not be null");
+      Instant at = Validation.now(now);
+      synchronized (ModelDriver.this) {
+        open();
+        model.register(node, at);
+      }
+    }
+
+    @Override
+    public boolean heartbeat(String nodeId, Instant now) {
+      String id = NodeInfo.checkId(nodeId);
+      Instant at = Validation.now(now);
+      synchronized (ModelDriver.this) {
+        open();
+        return model.heartbeat(id, at);
+      }
+    }
+
+    @Override
+    public void deregister(String nodeId) {
+      String id = NodeInfo.checkId(nodeId);
+      synchronized (ModelDriver.this) {
+        open();
+        model.deregister(id);
+      }
+    }
+
+    @Override
+    public List<NodeRecord> nodes(Instant now, Duration timeout) {
+      Instant at = Validation.now(now);
+      Duration silence = Validation.positive(timeout, "timeout");
+      synchronized (ModelDriver.this) {
+        open();
+        return List.copyOf(model.nodes(at, silence));
+      }
+    }
+
+    @Override
+    public LeaderLease acquire(String name, String nodeId, Instant now, Duration ttl) {
+      String lease = checkName(name);
+      String id = NodeInfo.checkId(nodeId);
+      Instant at = Validation.now(now);
+      Duration span = Validation.positive(ttl, "ttl");
+      synchronized (ModelDriver.this) {
+        open();
+        return model.acquire(lease, id, at, span);
+      }
+    }
+
+    @Override
+    public LeaderLease renew(String name, String nodeId, long term, Instant now, Duration ttl) {
+      String lease = checkName(name);
+      String id = NodeInfo.checkId(nodeId);
+      long presented = checkTerm(term);
+      Instant at = Validation.now(now);
+      Duration span = Validation.positive(ttl, "ttl");
+      synchronized (ModelDriver.this) {
+        open();
+        return model.renew(lease, id, presented, at, span);
+      }
+    }
+
+    @Override
+    public void resign(String name, String nodeId, long term, Instant now) {
+      String lease = checkName(name);
+      String id = NodeInfo.checkId(nodeId);
+      long presented = checkTerm(term);
+      Validation.now(now);
+      synchronized (ModelDriver.this) {
+        open();
+        model.resign(lease, id, presented);
+      }
+    }
+
+    @Override
+    public Optional<LeaderLease> leader(String name) {
+      String lease = checkName(name);
+      synchronized (ModelDriver.this) {
+        open();
+        return model.leader(lease);
+      }
+    }
+
+    @Override
+    public int recoverOrphans(String name, long term, Instant now, Duration nodeTimeout) {
+      String lease = checkName(name);
+      long presented = checkTerm(term);
+      Instant at = Validation.now(now);
+      Duration timeout = Validation.positive(nodeTimeout, "nodeTimeout");
+      synchronized (ModelDriver.this) {
+        open();
+        return model.recoverOrphans(lease, presented, at, timeout);
+      }
+    }
+
+    @Override
+    public int removeDeadNodes(String name, long term, Instant now, Duration nodeTimeout) {
+      String lease = checkName(name);
+      long presented = checkTerm(term);
+      Instant at = Validation.now(now);
+      Duration timeout = Validation.positive(nodeTimeout, "nodeTimeout");
+      synchronized (ModelDriver.this) {
+        open();
+        return model.removeDeadNodes(lease, presented, at, timeout);
+      }
+    }
+
+    @Override
+    public long purge(String name, long term, Set<JobStatus> statuses, Instant finishedBefore, Instant now) {
+      String lease = checkName(name);
+      long presented = checkTerm(term);
+      Set<JobStatus> which = Validation.purgeStatuses(statuses);
+      Instant before = Validation.instant(finishedBefore, "finishedBefore");
+      Instant at = Validation.now(now);
+      synchronized (ModelDriver.this) {
+        open();
+        return model.purge(lease, presented, which, before, at);
+      }
+    }
+
+    @Override
+    public Instant serverTime() {
+      synchronized (ModelDriver.this) {
+        open();
+      }
+      return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    @Override
+    public String toString() {
+      return "ModelDriver.coordination";
+    }
   }
 
   /** Closes the model; idempotent. */

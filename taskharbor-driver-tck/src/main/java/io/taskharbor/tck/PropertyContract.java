@@ -2,6 +2,9 @@ package io.taskharbor.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskharbor.spi.Coordination;
+import io.taskharbor.spi.Driver;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,5 +37,20 @@ public abstract class PropertyContract extends TckGroup implements PropertyRules
         .maxSteps(30)
         .check();
     assertThat(summary.coverage()).containsKey("step Reserve");
+  }
+
+  @Override
+  @Test
+  public void optional_prp03_coordinationSequencesMatchTheReferenceModel() {
+    Driver probe = freshDriver();
+    Assumptions.assumeTrue(probe.extension(Coordination.class).isPresent(),
+        "driver offers no extension Coordination: test skipped by design");
+    probe.close();
+    DifferentialCheck.Summary summary = DifferentialCheck.againstModel(this::freshDriver)
+        .profile(DifferentialCheck.Profile.COORDINATION)
+        .sequences(Math.max(1, DifferentialCheck.configuredSequences() / 4))
+        .maxSteps(30)
+        .check();
+    assertThat(summary.coverage()).containsKeys("step Acquire", "step RecoverOrphans");
   }
 }

@@ -21,4 +21,14 @@ public interface PropertyRules {
       ifFails = "the step the report marks, then the strict validity test of a lease (valid iff lease_expires_at > "
           + "now) in reserve, extendLease and every completion")
   void required_prp02_leaseBoundarySequencesMatchTheReferenceModel();
+
+  @Rule(id = "PRP-03",
+      text = "sequences of node, leader and job steps (registrations, heartbeats, acquisitions, renewals and "
+          + "resignations, recoveries, removals and purges under latest, stale and future terms, reservations by "
+          + "those nodes, live-job counts) around the lease, ttl and node-timeout boundaries agree with the reference "
+          + "model, step by step, coordination state included",
+      ifFails = "the step the report marks, then the CRD rule of the same call (its contract test usually fails too, "
+          + "with a smaller example); a difference in leased_by or started_at points at reserve's holder",
+      when = "offer the Coordination extension")
+  void optional_prp03_coordinationSequencesMatchTheReferenceModel();
 }

@@ -12,19 +12,27 @@ import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
+import io.taskharbor.api.StaleTermException;
 import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.LeaderLease;
 import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.LiveJobs;
 import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.NodeInfo;
+import io.taskharbor.spi.NodeRecord;
 import io.taskharbor.spi.Outcome;
 import io.taskharbor.spi.support.DriverRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -47,6 +55,27 @@ import org.jspecify.annotations.Nullable;
  *       when the expiry stays where it was); the terminal no-ops (ack of DONE, fail of DONE or DLQ, cancel of
  *       CANCELED) change nothing, updated_at included.
  *   <li>Retry and fail store their {@code error} as last_error as given, null included; release and requeue keep it.
+ *   <li>Reserve sets leased_by to the holder (null for the four-argument reserve) and started_at to {@code now}, on
+ *       every job it leases, reclaims included. Nothing else touches them: they stay when the job leaves INFLIGHT by a
+ *       completion, the DLQ sweep, an orphan recovery, a requeue or a cancel, and describe the latest reservation.
+ * </ul>
+ *
+ * <p>Coordination (the {@link io.taskharbor.spi.Coordination} extension), in the same plain style, with the choices
+ * the TCK's CRD rules state:
+ *
+ * <ul>
+ *   <li>A node is alive at {@code now} iff its last heartbeat + timeout &gt; now; a lease is valid iff its holder is
+ *       set and its expiry &gt; now. Registering (again) sets the last heartbeat to {@code now}, as a heartbeat does.
+ *   <li>Nodes are listed in the code point order of their ids (PostgreSQL's {@code COLLATE "C"}).
+ *   <li>Acquire: no lease yet, term 1; the caller holds the valid lease, same term, expiry never earlier; another
+ *       node holds the valid lease, nothing changes; otherwise (lapsed or resigned) term + 1 for the caller.
+ *   <li>Renew and every leader-only call are refused, changing nothing, unless the presented term is the stored term
+ *       and the lease is valid at {@code now} (renew: and held by the caller). The refusal carries the stored term and
+ *       holder, valid or not (0 and null when no lease was ever granted).
+ *   <li>Resign clears the holder and the expiry and keeps the term, when the caller holds that term (valid or not).
+ *   <li>recoverOrphans sets lease_expires_at and updated_at to {@code now} on INFLIGHT jobs whose leased_by is a
+ *       registered node dead at {@code now} and whose lease is still valid; it counts those. Leases that already
+ *       ended are left alone (they are claimable already).
  * </ul>
  */
 final class ReferenceModel {
@@ -60,6 +89,10 @@ final class ReferenceModel {
   /** The stored jobs, in enqueue order; a change replaces a record with its successor. */
   private final List<JobRecord> rows = new ArrayList<>();
   private final Supplier<LeaseToken> tokens;
+  /** The registered nodes with their last heartbeats, by id. */
+  private final Map<String, NodeRecord> nodes = new HashMap<>();
+  /** The leader leases by name, valid or not. */
+  private final Map<String, LeaderLease> leases = new HashMap<>();
 
   ReferenceModel(Supplier<LeaseToken> tokens) {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -99,7 +132,7 @@ final class ReferenceModel {
 
   // ---------------------------------------------------------------- reserve
 
-  List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
+  List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease, @Nullable String holder) {
     for (JobRecord r : List.copyOf(rows)) {
       if (r.queue().equals(queue) && r.status() == JobStatus.INFLIGHT && !r.hasValidLease(now)
           && r.attempts() >= r.maxAttempts()) {
@@ -118,7 +151,7 @@ final class ReferenceModel {
     List<LeasedJob> leased = new ArrayList<>();
     for (JobRecord r : claimable.subList(0, Math.min(max, claimable.size()))) {
       JobRecord next = replace(r, r.toBuilder().status(JobStatus.INFLIGHT).leaseToken(tokens.get())
-          .leaseExpiresAt(now.plus(lease)).attempts(r.attempts() + 1).updatedAt(now));
+          .leaseExpiresAt(now.plus(lease)).attempts(r.attempts() + 1).updatedAt(now).leasedBy(holder).startedAt(now));
       leased.add(new LeasedJob(next));
     }
     return leased;
@@ -278,6 +311,156 @@ final class ReferenceModel {
     }
     rows.removeAll(doomed);
     return doomed.size();
+  }
+
+  // ---------------------------------------------------------------- statistics
+
+  LiveJobs liveJobs(Instant now) {
+    Map<String, Map<String, long[]>> counts = new TreeMap<>(ReferenceModel::byCodePoints);
+    Map<String, Instant> oldestDue = new HashMap<>();
+    for (JobRecord r : rows) {
+      if (r.status() != JobStatus.READY && r.status() != JobStatus.INFLIGHT) {
+        continue;
+      }
+      long[] c = counts.computeIfAbsent(r.queue(), q -> new TreeMap<>(ReferenceModel::byCodePoints))
+          .computeIfAbsent(r.type(), t -> new long[3]);
+      if (r.status() == JobStatus.INFLIGHT) {
+        c[2]++;
+        continue;
+      }
+      Instant due = r.runAt() != null ? r.runAt() : r.createdAt();
+      if (due.isAfter(now)) {
+        c[1]++;
+      } else {
+        c[0]++;
+        Instant oldest = oldestDue.get(r.queue());
+        if (oldest == null || due.isBefore(oldest)) {
+          oldestDue.put(r.queue(), due);
+        }
+      }
+    }
+    List<LiveJobs.Group> groups = new ArrayList<>();
+    counts.forEach((queue, types) -> types.forEach(
+        (type, c) -> groups.add(new LiveJobs.Group(queue, type, c[0], c[1], c[2]))));
+    return new LiveJobs(now, groups, oldestDue);
+  }
+
+  // ---------------------------------------------------------------- coordination: nodes
+
+  void register(NodeInfo node, Instant now) {
+    nodes.put(node.id(), new NodeRecord(node, now, true));
+  }
+
+  boolean heartbeat(String nodeId, Instant now) {
+    NodeRecord r = nodes.get(nodeId);
+    if (r == null) {
+      return false;
+    }
+    nodes.put(nodeId, new NodeRecord(r.node(), now, true));
+    return true;
+  }
+
+  void deregister(String nodeId) {
+    nodes.remove(nodeId);
+  }
+
+  List<NodeRecord> nodes(Instant now, Duration timeout) {
+    List<NodeRecord> all = new ArrayList<>();
+    for (NodeRecord r : nodes.values()) {
+      all.add(new NodeRecord(r.node(), r.lastHeartbeat(), isAlive(r, now, timeout)));
+    }
+    all.sort(Comparator.comparing(NodeRecord::id, ReferenceModel::byCodePoints));
+    return all;
+  }
+
+  private static boolean isAlive(NodeRecord r, Instant now, Duration timeout) {
+    return r.lastHeartbeat().plus(timeout).isAfter(now);
+  }
+
+  // ---------------------------------------------------------------- coordination: leaders
+
+  LeaderLease acquire(String name, String nodeId, Instant now, Duration ttl) {
+    LeaderLease current = leases.get(name);
+    Instant until = now.plus(ttl);
+    LeaderLease next;
+    if (current == null) {
+      next = new LeaderLease(name, nodeId, 1, until);
+    } else if (current.isHeldBy(nodeId, now)) {
+      next = new LeaderLease(name, nodeId, current.term(), later(current.expiresAt(), until));
+    } else if (current.isValid(now)) {
+      return current;
+    } else {
+      next = new LeaderLease(name, nodeId, current.term() + 1, until);
+    }
+    leases.put(name, next);
+    return next;
+  }
+
+  LeaderLease renew(String name, String nodeId, long term, Instant now, Duration ttl) {
+    LeaderLease current = fence(name, term, now);
+    if (!nodeId.equals(current.holder())) {
+      throw new StaleTermException(name, term, current.term(), current.holder());
+    }
+    LeaderLease next = new LeaderLease(name, nodeId, term, later(current.expiresAt(), now.plus(ttl)));
+    leases.put(name, next);
+    return next;
+  }
+
+  void resign(String name, String nodeId, long term) {
+    LeaderLease current = leases.get(name);
+    if (current != null && current.term() == term && nodeId.equals(current.holder())) {
+      leases.put(name, new LeaderLease(name, null, term, null));
+    }
+  }
+
+  Optional<LeaderLease> leader(String name) {
+    return Optional.ofNullable(leases.get(name));
+  }
+
+  /** The lease of {@code name}, if {@code term} is its current term and it is valid at {@code now}; else refused. */
+  private LeaderLease fence(String name, long term, Instant now) {
+    LeaderLease current = leases.get(name);
+    if (current == null || current.term() != term || !current.isValid(now)) {
+      throw new StaleTermException(name, term, current == null ? 0 : current.term(),
+          current == null ? null : current.holder());
+    }
+    return current;
+  }
+
+  private static Instant later(@Nullable Instant a, Instant b) {
+    return a != null && a.isAfter(b) ? a : b;
+  }
+
+  // ---------------------------------------------------------------- coordination: the leader's duties
+
+  int recoverOrphans(String name, long term, Instant now, Duration nodeTimeout) {
+    fence(name, term, now);
+    int recovered = 0;
+    for (JobRecord r : List.copyOf(rows)) {
+      NodeRecord holder = r.leasedBy() == null ? null : nodes.get(r.leasedBy());
+      if (r.hasValidLease(now) && holder != null && !isAlive(holder, now, nodeTimeout)) {
+        replace(r, r.toBuilder().leaseExpiresAt(now).updatedAt(now));
+        recovered++;
+      }
+    }
+    return recovered;
+  }
+
+  int removeDeadNodes(String name, long term, Instant now, Duration nodeTimeout) {
+    fence(name, term, now);
+    int before = nodes.size();
+    nodes.values().removeIf(r -> !isAlive(r, now, nodeTimeout));
+    return before - nodes.size();
+  }
+
+  long purge(String name, long term, Set<JobStatus> statuses, Instant finishedBefore, Instant now) {
+    fence(name, term, now);
+    return purge(statuses, finishedBefore);
+  }
+
+  /** Compares two strings code point by code point (the order of their UTF-8 bytes). */
+  static int byCodePoints(String a, String b) {
+    return java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
   }
 
   // ---------------------------------------------------------------- rows

@@ -92,7 +92,7 @@ public abstract class ReserveContract extends TckGroup implements ReserveRules {
     assertThat(leased).hasSize(1);
     LeaseToken token = leased.get(0).token();
     JobRecord expected = JobRecords.copy(before).status(JobStatus.INFLIGHT).lease(token, now.plus(LEASE))
-        .attempts(1).updatedAt(now).build();
+        .attempts(1).updatedAt(now).reservedBy(null, now).build();
     JobRecords.assertJob(leased.get(0).job(), expected);
     JobRecords.assertJob(fx.get(id), expected);
   }
@@ -146,7 +146,7 @@ public abstract class ReserveContract extends TckGroup implements ReserveRules {
     LeasedJob second = again.get(0);
     assertThat(second.token()).isNotEqualTo(first.token());
     JobRecords.assertJob(fx.get(id), JobRecords.copy(first.job()).lease(second.token(), expiry.plus(LEASE))
-        .attempts(2).updatedAt(expiry).build());
+        .attempts(2).updatedAt(expiry).reservedBy(null, expiry).build());
   }
 
   @Override
@@ -295,5 +295,117 @@ public abstract class ReserveContract extends TckGroup implements ReserveRules {
   @Test
   public void untested_rsv20_reserveNeverBlocks() {
     notVerified();
+  }
+
+  @Override
+  @Test
+  public void required_rsv21_reserveRecordsTheHolderAndTheStart() {
+    List<JobId> ids = fx.enqueue(Jobs.job(QUEUE), Jobs.job(QUEUE));
+    JobRecord secondBefore = fx.get(ids.get(1));
+    Instant now = clock.advance(Duration.ofSeconds(2));
+
+    List<LeasedJob> leased = driver().reserve(QUEUE, 2, now, LEASE, "node-a");
+
+    assertThat(leased).extracting(LeasedJob::id).containsExactlyElementsOf(ids);
+    for (LeasedJob l : leased) {
+      JobRecord expected = JobRecords.copy(l.job()).reservedBy("node-a", now).build();
+      JobRecords.assertJob(l.job(), expected);
+      JobRecords.assertJob(fx.get(l.id()), expected);
+    }
+    JobRecords.assertJob(leased.get(1).job(), JobRecords.copy(secondBefore).status(JobStatus.INFLIGHT)
+        .lease(leased.get(1).token(), now.plus(LEASE)).attempts(1).updatedAt(now).reservedBy("node-a", now).build());
+
+    Instant expiry = at(leased.get(0).leaseExpiresAt());
+    List<LeasedJob> reclaimed = driver().reserve(QUEUE, 1, expiry, LEASE, "node-b");
+    assertThat(reclaimed).extracting(LeasedJob::id).containsExactly(ids.get(0));
+    assertThat(reclaimed.get(0).job().leasedBy()).isEqualTo("node-b");
+    assertThat(reclaimed.get(0).job().startedAt()).isEqualTo(expiry);
+    JobRecords.assertJob(fx.get(ids.get(0)), reclaimed.get(0).job());
+  }
+
+  @Override
+  @Test
+  public void required_rsv22_reserveWithoutAHolderRecordsNone() {
+    JobId four = fx.enqueueOne(Jobs.job(QUEUE));
+    JobId five = fx.enqueueOne(Jobs.job(OTHER_QUEUE));
+    LeasedJob first = driver().reserve(QUEUE, 1, clock.instant(), LEASE, "node-a").get(0);
+    LeasedJob other = driver().reserve(OTHER_QUEUE, 1, clock.instant(), LEASE, "node-a").get(0);
+    assertThat(first.job().leasedBy()).isEqualTo("node-a");
+
+    Instant expiry = at(first.leaseExpiresAt());
+    LeasedJob byFour = driver().reserve(QUEUE, 1, expiry, LEASE).get(0);
+    LeasedJob byNull = driver().reserve(OTHER_QUEUE, 1, expiry, LEASE, null).get(0);
+
+    assertThat(byFour.id()).isEqualTo(four);
+    assertThat(byNull.id()).isEqualTo(five);
+    for (LeasedJob l : List.of(byFour, byNull)) {
+      assertThat(l.job().leasedBy()).as("leased_by of %s", l.id()).isNull();
+      assertThat(l.job().startedAt()).as("started_at of %s", l.id()).isEqualTo(expiry);
+      JobRecords.assertJob(fx.get(l.id()), l.job());
+    }
+    assertThat(other.token()).isNotEqualTo(byNull.token());
+  }
+
+  @Override
+  @Test
+  public void required_rsv23_theLatestReservationStaysOnTheJob() {
+    Instant start = clock.instant();
+    JobId acked = fx.enqueueOne(Jobs.builder(QUEUE).build());
+    JobId retried = fx.enqueueOne(Jobs.builder(QUEUE).build());
+    JobId failed = fx.enqueueOne(Jobs.builder(QUEUE).build());
+    JobId released = fx.enqueueOne(Jobs.builder(QUEUE).build());
+    JobId swept = fx.enqueueOne(Jobs.builder(QUEUE).maxAttempts(1).build());
+    List<LeasedJob> leased = driver().reserve(QUEUE, 5, start, LEASE, "node-a");
+    assertThat(leased).hasSize(5);
+    java.util.Map<JobId, LeaseToken> tokens = new java.util.HashMap<>();
+    leased.forEach(l -> tokens.put(l.id(), l.token()));
+
+    Instant later = clock.advance(Duration.ofSeconds(5));
+    assertThat(driver().complete(List.of(
+        new Completion.Ack(acked, tokens.get(acked), null),
+        new Completion.Retry(retried, tokens.get(retried), later.plusSeconds(600), "again"),
+        new Completion.Fail(failed, tokens.get(failed), "bad", "boom"),
+        new Completion.Release(released, tokens.get(released), later.plusSeconds(600))), later))
+        .allSatisfy(o -> assertThat(o.refusal()).isNull());
+    at(start.plus(LEASE));
+    assertThat(reserve(QUEUE, 10)).isEmpty();
+    assertThat(fx.get(swept).status()).isEqualTo(JobStatus.DLQ);
+
+    for (JobId id : List.of(acked, retried, failed, released, swept)) {
+      JobRecord after = fx.get(id);
+      assertThat(after.leasedBy()).as("leased_by of %s after it left INFLIGHT (%s)", id, after.status())
+          .isEqualTo("node-a");
+      assertThat(after.startedAt()).as("started_at of %s after it left INFLIGHT (%s)", id, after.status())
+          .isEqualTo(start);
+    }
+
+    Instant admin = clock.advance(Duration.ofSeconds(1));
+    driver().requeue(failed, true, admin);
+    driver().cancel(retried, admin);
+    for (JobId id : List.of(failed, retried)) {
+      assertThat(fx.get(id).leasedBy()).as("leased_by of %s after requeue or cancel", id).isEqualTo("node-a");
+      assertThat(fx.get(id).startedAt()).as("started_at of %s after requeue or cancel", id).isEqualTo(start);
+    }
+
+    LeasedJob again = driver().reserve(QUEUE, 1, admin, LEASE, "node-b").get(0);
+    assertThat(again.id()).isEqualTo(failed);
+    assertThat(fx.get(failed).leasedBy()).isEqualTo("node-b");
+    assertThat(fx.get(failed).startedAt()).isEqualTo(admin);
+  }
+
+  @Override
+  @Test
+  public void required_rsv24_aBadHolderIsRefused() {
+    JobId id = fx.enqueueOne(Jobs.job(QUEUE));
+    JobRecord before = fx.get(id);
+    for (String holder : List.of("", "   ", "n".repeat(256), "node\u0000a")) {
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+          () -> driver().reserve(QUEUE, 1, clock.instant(), LEASE, holder));
+      assertThat(thrown).as("reserve with holder '%s'", holder.replace("\u0000", "\\0"))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(thrown.getMessage()).as("the message names the parameter").containsPattern("\\bholder\\b");
+    }
+    JobRecords.assertJob(fx.get(id), before);
+    assertThat(driver().reserve(QUEUE, 1, clock.instant(), LEASE, "n".repeat(255))).hasSize(1);
   }
 }

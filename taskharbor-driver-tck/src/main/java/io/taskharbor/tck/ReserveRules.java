@@ -29,8 +29,9 @@ public interface ReserveRules {
   void required_rsv04_reserveNeverReturnsAnotherQueuesJobs();
 
   @Rule(id = "RSV-05",
-      text = "a reserved job is INFLIGHT with a token, lease_expires_at = now + lease, attempts + 1 and updated_at = "
-          + "now; nothing else changes",
+      text = "a reserved job is INFLIGHT with a token, lease_expires_at = now + lease, attempts + 1, updated_at = "
+          + "now and started_at = now (leased_by null: the four-argument reserve names no holder); nothing else "
+          + "changes",
       ifFails = "the UPDATE of reserve: status, a fresh token, expiry = now + lease, attempts + 1 and updated_at = "
           + "now, and that RETURNING gives the updated row")
   void required_rsv05_reserveLeasesTheJob();
@@ -119,4 +120,32 @@ public interface ReserveRules {
           + "reserve waits for nothing but its own statement; a race that blocks shows only as slowness, which no "
           + "test can tell from load")
   void untested_rsv20_reserveNeverBlocks();
+
+  @Rule(id = "RSV-21",
+      text = "reserve with a holder records it as leased_by and now as started_at on every job it leases, in the "
+          + "returned records and in storage, reclaims included; nothing else differs from the four-argument reserve",
+      ifFails = "that the five-argument reserve is implemented (the SPI's default ignores the holder) and writes "
+          + "leased_by = holder and started_at = now in the same UPDATE as the lease")
+  void required_rsv21_reserveRecordsTheHolderAndTheStart();
+
+  @Rule(id = "RSV-22",
+      text = "the four-argument reserve, and reserve with a null holder, record leased_by = null, overwriting the "
+          + "holder of an earlier reservation, and started_at = now",
+      ifFails = "that a reservation without a holder writes NULL into leased_by rather than keeping the old value")
+  void required_rsv22_reserveWithoutAHolderRecordsNone();
+
+  @Rule(id = "RSV-23",
+      text = "leased_by and started_at describe the latest reservation: ack, retry, fail, release, the DLQ sweep, "
+          + "requeue and cancel keep them, and only the next reservation (a reclaim by another node included) "
+          + "overwrites them",
+      ifFails = "that completions, the sweep and the admin operations leave leased_by and started_at alone (they "
+          + "clear the lease token and expiry only)")
+  void required_rsv23_theLatestReservationStaysOnTheJob();
+
+  @Rule(id = "RSV-24",
+      text = "a holder that is blank, longer than 255 characters or holds a NUL is an IllegalArgumentException "
+          + "naming holder, and nothing changes",
+      ifFails = "that reserve checks its holder as a node id (NodeInfo.checkId) before touching storage, with a "
+          + "message that names the parameter holder")
+  void required_rsv24_aBadHolderIsRefused();
 }

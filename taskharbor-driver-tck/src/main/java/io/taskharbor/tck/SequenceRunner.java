@@ -7,17 +7,26 @@ import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
+import io.taskharbor.api.StaleTermException;
 import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.Coordination;
 import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.LeaderLease;
 import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.LiveJobs;
 import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.NodeInfo;
+import io.taskharbor.spi.NodeRecord;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.Statistics;
 import io.taskharbor.tck.StateComparison.JobView;
 import io.taskharbor.tck.StateComparison.Refusal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Map.Entry;
+import java.util.TreeMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +41,11 @@ import org.jspecify.annotations.Nullable;
  * it (every job, read with {@code list}). Each driver has a {@link Lane} that remembers what that driver returned
  * (ids created, jobs reserved, tokens handed out), so that relative step arguments ("the current token of the job
  * reserved last") resolve per driver, and tokens, random per driver, are compared by which reservation issued them.
+ *
+ * <p>Coordination steps run only when both drivers offer {@link Coordination} (the live-job count only when both
+ * offer {@link Statistics}); otherwise both sides skip them. After each coordination step the runner also compares
+ * the coordination state: every node (listed with the timeout {@link Actions#LEASE}) and every lease of {@link
+ * Actions#LEASE_NAMES}.
  */
 final class SequenceRunner {
 
@@ -123,11 +137,18 @@ final class SequenceRunner {
     TestClock clock = new TestClock();
     Lane left = new Lane(subject);
     Lane right = new Lane(reference);
+    boolean coordinated = left.coordination != null && right.coordination != null;
+    boolean counted = left.statistics != null && right.statistics != null;
     List<String> answers = new ArrayList<>();
     for (int i = 0; i < sequence.size(); i++) {
       Action action = sequence.get(i);
       if (action instanceof Action.AdvanceClock advance) {
         answers.add("now " + Actions.instant(clock.advance(advance.step())));
+        continue;
+      }
+      if ((action instanceof Action.CoordinationStep && !coordinated)
+          || (action instanceof Action.CountLiveJobs && !counted)) {
+        answers.add("skipped: a side lacks the extension");
         continue;
       }
       Instant now = clock.instant();
@@ -144,6 +165,15 @@ final class SequenceRunner {
         }
         stateMine = left.snapshot();
         stateTheirs = right.snapshot();
+        if (action instanceof Action.CoordinationStep) {
+          List<String> mineCoordinated = left.coordinationState(now);
+          List<String> theirsCoordinated = right.coordinationState(now);
+          if (!mineCoordinated.equals(theirsCoordinated)) {
+            return Optional.of(new Failure(sequence, answers, i + 1, "coordination state",
+                String.valueOf(mineCoordinated), String.valueOf(theirsCoordinated),
+                lineDiff(mineCoordinated, theirsCoordinated)));
+          }
+        }
       } catch (RuntimeException | AssertionError | LinkageError e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
@@ -159,6 +189,25 @@ final class SequenceRunner {
       cover(action, theirs, stateTheirs, coverage);
     }
     return Optional.empty();
+  }
+
+  /** The lines of two coordination states that differ, subject first. */
+  private static List<String> lineDiff(List<String> subject, List<String> reference) {
+    List<String> lines = new ArrayList<>();
+    for (String l : subject) {
+      if (!reference.contains(l)) {
+        lines.add("subject only:   " + l);
+      }
+    }
+    for (String r : reference) {
+      if (!subject.contains(r)) {
+        lines.add("reference only: " + r);
+      }
+    }
+    if (lines.isEmpty()) {
+      lines.add("order differs: subject " + subject + ", reference " + reference);
+    }
+    return lines;
   }
 
   private static void cover(Action action, Object result, List<JobView> state, Consumer<String> coverage) {
@@ -182,6 +231,26 @@ final class SequenceRunner {
     if (action instanceof Action.Purge && result instanceof Long n && n > 0) {
       coverage.accept("purge deleted jobs");
     }
+    if (action instanceof Action.RecoverOrphans && result instanceof Integer n && n > 0) {
+      coverage.accept("recoverOrphans recovered jobs");
+    }
+    if (action instanceof Action.RemoveDeadNodes && result instanceof Integer n && n > 0) {
+      coverage.accept("removeDeadNodes removed nodes");
+    }
+    if (action instanceof Action.LeaderPurge && result instanceof Long n && n > 0) {
+      coverage.accept("leader purge deleted jobs");
+    }
+    if (action instanceof Action.Heartbeat && Boolean.FALSE.equals(result)) {
+      coverage.accept("heartbeat of an unregistered node");
+    }
+    if (action instanceof Action.Acquire && result instanceof String lease && lease.contains(" term ")
+        && !lease.contains(" term 1 ")) {
+      coverage.accept("lease passed on with a higher term");
+    }
+    if (action instanceof Action.Nodes && result instanceof List<?> nodes
+        && nodes.stream().anyMatch(n -> String.valueOf(n).endsWith(" dead"))) {
+      coverage.accept("a dead node listed");
+    }
     for (JobView v : state) {
       coverage.accept("status " + v.fields().get("status"));
       if (ReferenceModel.LAST_ATTEMPT_EXPIRED.equals(v.fields().get("dlqReason"))) {
@@ -196,6 +265,11 @@ final class SequenceRunner {
   /** One driver's side of a run: the driver and what it has returned so far. */
   static final class Lane {
     private final Driver driver;
+    final @Nullable Coordination coordination;
+    final @Nullable Statistics statistics;
+    /** The last lease seen per name, and the highest term seen per name (from leases and refusals). */
+    private final Map<String, LeaderLease> leases = new HashMap<>();
+    private final Map<String, Long> terms = new HashMap<>();
     private final List<JobId> created = new ArrayList<>();
     private final List<JobId> reserved = new ArrayList<>();
     private final Map<JobId, List<LeaseToken>> tokens = new HashMap<>();
@@ -204,6 +278,8 @@ final class SequenceRunner {
 
     Lane(Driver driver) {
       this.driver = driver;
+      this.coordination = driver.extension(Coordination.class).orElse(null);
+      this.statistics = driver.extension(Statistics.class).orElse(null);
     }
 
     /** Performs one step and returns what it observed, in a form equal across drivers that agree. */
@@ -211,6 +287,9 @@ final class SequenceRunner {
       try {
         return call(action, now);
       } catch (RuntimeException e) {
+        if (e instanceof StaleTermException stale) {
+          terms.merge(stale.name(), stale.currentTerm(), Math::max);
+        }
         return Refusal.of(e);
       }
     }
@@ -240,7 +319,9 @@ final class SequenceRunner {
         String queue = a.queue() != null ? a.queue()
             : lastState.stream().filter(j -> j.isDue(now)).map(JobRecord::queue).findFirst()
                 .orElse(Actions.QUEUES.get(0));
-        for (LeasedJob job : driver.reserve(queue, a.max(), now, a.lease())) {
+        List<LeasedJob> leased = a.holder() == null ? driver.reserve(queue, a.max(), now, a.lease())
+            : driver.reserve(queue, a.max(), now, a.lease(), a.holder());
+        for (LeasedJob job : leased) {
           received(job.id(), job.token());
           seen.add(view(job.job()));
         }
@@ -295,6 +376,9 @@ final class SequenceRunner {
           query.type(a.type());
         }
         query.status(a.statuses().toArray(JobStatus[]::new));
+        if (a.leasedBy() != null) {
+          query.leasedBy(a.leasedBy());
+        }
         String cursor = a.startAfter() == null ? null : a.startAfter().toString();
         List<PageView> pages = new ArrayList<>();
         do {
@@ -304,7 +388,110 @@ final class SequenceRunner {
         } while (cursor != null && pages.size() < MAX_PAGES);
         return pages;
       }
+      if (action instanceof Action.CountLiveJobs) {
+        return liveView(Objects.requireNonNull(statistics).liveJobs(now));
+      }
+      if (action instanceof Action.CoordinationStep step) {
+        return coordinate(step, Objects.requireNonNull(coordination), now);
+      }
       throw new IllegalArgumentException("no interpretation for step " + action);
+    }
+
+    private Object coordinate(Action.CoordinationStep action, Coordination c, Instant now) {
+      if (action instanceof Action.Register a) {
+        c.register(NodeInfo.builder(a.node(), now.minus(a.startedAgo())).host("host-" + a.node())
+            .pid(100 + Actions.NODES.indexOf(a.node())).version("1.0").queues(a.queues()).poolSize(a.poolSize())
+            .build(), now);
+        return "ok";
+      }
+      if (action instanceof Action.Heartbeat a) {
+        return c.heartbeat(a.node(), now);
+      }
+      if (action instanceof Action.Deregister a) {
+        c.deregister(a.node());
+        return "ok";
+      }
+      if (action instanceof Action.Nodes a) {
+        return c.nodes(now, a.timeout()).stream().map(Lane::nodeView).toList();
+      }
+      if (action instanceof Action.Acquire a) {
+        return leaseView(c.acquire(a.name(), node(a.node(), a.name()), now, a.ttl()));
+      }
+      if (action instanceof Action.Renew a) {
+        return leaseView(c.renew(a.name(), node(a.node(), a.name()), term(a.name(), a.term()), now, a.ttl()));
+      }
+      if (action instanceof Action.Resign a) {
+        c.resign(a.name(), node(a.node(), a.name()), term(a.name(), a.term()), now);
+        return "ok";
+      }
+      if (action instanceof Action.Leader a) {
+        return c.leader(a.name()).map(this::leaseView).orElse("no lease " + a.name());
+      }
+      if (action instanceof Action.RecoverOrphans a) {
+        return c.recoverOrphans(a.name(), term(a.name(), a.term()), now, a.nodeTimeout());
+      }
+      if (action instanceof Action.RemoveDeadNodes a) {
+        return c.removeDeadNodes(a.name(), term(a.name(), a.term()), now, a.nodeTimeout());
+      }
+      Action.LeaderPurge a = (Action.LeaderPurge) action;
+      return c.purge(a.name(), term(a.name(), a.term()), a.statuses(), now.plus(a.finishedBefore()), now);
+    }
+
+    /** The node a step names: {@link Actions#HOLDER} is the holder of the lease as last seen ({@code n1} if none). */
+    private String node(String node, String name) {
+      if (!Actions.HOLDER.equals(node)) {
+        return node;
+      }
+      LeaderLease seen = leases.get(name);
+      return seen != null && seen.holder() != null ? seen.holder() : Actions.NODES.get(0);
+    }
+
+    private long term(String name, Action.TermChoice choice) {
+      long latest = terms.getOrDefault(name, 0L);
+      return switch (choice) {
+        case LATEST -> Math.max(1, latest);
+        case PREVIOUS -> Math.max(1, latest - 1);
+        case NEXT -> latest + 1;
+      };
+    }
+
+    /** Every node (timeout {@link Actions#LEASE}) and every lease of {@link Actions#LEASE_NAMES}, as text. */
+    List<String> coordinationState(Instant now) {
+      Coordination c = Objects.requireNonNull(coordination);
+      List<String> state = new ArrayList<>();
+      c.nodes(now, Actions.LEASE).forEach(n -> state.add(nodeView(n)));
+      for (String name : Actions.LEASE_NAMES) {
+        state.add(c.leader(name).map(this::leaseView).orElse("no lease " + name));
+      }
+      return state;
+    }
+
+    private static String nodeView(NodeRecord r) {
+      NodeInfo n = r.node();
+      return n.id() + " host=" + n.host() + " pid=" + n.pid() + " version=" + n.version() + " queues=" + n.queues()
+          + " poolSize=" + n.poolSize() + " startedAt=" + Actions.instant(n.startedAt()) + " lastHeartbeat="
+          + Actions.instant(r.lastHeartbeat()) + (r.alive() ? " alive" : " dead");
+    }
+
+    private String leaseView(LeaderLease lease) {
+      leases.put(lease.name(), lease);
+      terms.merge(lease.name(), lease.term(), Math::max);
+      return lease.name() + (lease.holder() == null ? " resigned" : " held by " + lease.holder()) + " term "
+          + lease.term() + " " + (lease.expiresAt() == null ? "no expiry" : "until " + Actions.instant(
+              Objects.requireNonNull(lease.expiresAt())));
+    }
+
+    private static String liveView(LiveJobs live) {
+      StringBuilder b = new StringBuilder("at ").append(Actions.instant(live.at())).append(": ");
+      for (LiveJobs.Group g : live.groups()) {
+        b.append(g.queue()).append('/').append(g.type()).append(" ready=").append(g.ready()).append(" scheduled=")
+            .append(g.scheduled()).append(" inflight=").append(g.inflight()).append("; ");
+      }
+      b.append("oldestDue ");
+      for (Entry<String, Instant> e : new TreeMap<>(live.oldestDue()).entrySet()) {
+        b.append(e.getKey()).append('=').append(Actions.instant(e.getValue())).append(' ');
+      }
+      return b.toString().strip();
     }
 
     private Completion completion(Action.CompletionSpec c, Instant now) {

@@ -11,6 +11,7 @@ import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStateException;
 import io.taskharbor.api.LeaseExpiredException;
 import io.taskharbor.api.LeaseToken;
+import io.taskharbor.api.StaleTermException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,6 +121,8 @@ public final class StateComparison {
       f.put("createdAt", time(job.createdAt()));
       f.put("updatedAt", time(job.updatedAt()));
       f.put("finishedAt", time(job.finishedAt()));
+      f.put("leasedBy", job.leasedBy());
+      f.put("startedAt", time(job.startedAt()));
       return new JobView(f);
     }
 
@@ -175,6 +178,12 @@ public final class StateComparison {
       if (e instanceof LeaseExpiredException x) {
         f.put("expiredAt", Actions.instant(x.expiredAt()));
         f.put("now", Actions.instant(x.now()));
+      }
+      if (e instanceof StaleTermException x) {
+        f.put("name", x.name());
+        f.put("term", x.term());
+        f.put("currentTerm", x.currentTerm());
+        f.put("currentHolder", String.valueOf(x.currentHolder()));
       }
       return new Refusal(e.getClass().getName(), f, e.getMessage());
     }

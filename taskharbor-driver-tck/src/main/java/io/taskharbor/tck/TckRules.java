@@ -95,6 +95,12 @@ import java.util.regex.Pattern;
  *   <li>A page's {@code nextCursor} is null exactly when no further item exists, so a full last page has none.
  *   <li>A payload or ack result over the limit is refused for the whole call: enqueue stores nothing of the batch and
  *       complete applies nothing of the batch.
+ *   <li>leased_by and started_at describe the latest reservation: reserve writes both (the four-argument reserve a
+ *       null holder), and nothing else changes them, requeue and cancel included.
+ *   <li>Distributed mode ({@link CoordinationRules}, {@link StatisticsRules}): node ids and job types are ordered by
+ *       code point; a holder's re-acquire and renew never move the expiry back; a refused fenced call names the stored
+ *       term and holder, valid or not; recovery ends only leases still valid, of jobs held by registered nodes dead at
+ *       now, and counts those.
  * </ul>
  */
 public final class TckRules {
@@ -116,6 +122,8 @@ public final class TckRules {
       ClosedDriverRules.class,
       ConcurrencyRules.class,
       NotificationRules.class,
+      CoordinationRules.class,
+      StatisticsRules.class,
       PropertyRules.class,
       WorkerRules.class);
 

@@ -13,8 +13,9 @@ import java.util.List;
 final class AcceptsMaxZeroDriver extends ForwardingDriver {
 
   @Override
-  public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
-    return max < 1 ? List.of() : super.reserve(queue, max, now, lease);
+  public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease,
+      @org.jspecify.annotations.Nullable String holder) {
+    return max < 1 ? List.of() : super.reserve(queue, max, now, lease, holder);
   }
 
   /** The TCK against this driver; {@link TckTeethTest} runs it (a nested class, so the build's test run skips it). */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.taskharbor.api.JobId;
-import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.tck.Action.TokenChoice;
@@ -117,6 +116,27 @@ class DifferentialCheckTest {
   }
 
   @Test
+  void theCoordinationProfileReachesEveryKindOfCoordinationOutcome() {
+    DifferentialCheck.Summary summary = DifferentialCheck.between(ModelDriver::new, ModelDriver::new)
+        .profile(DifferentialCheck.Profile.COORDINATION).sequences(250).maxSteps(30).seed(20301).check();
+
+    System.out.println("coordination profile, model vs model: " + summary.coverage());
+    assertThat(summary.coverage()).containsKeys("recoverOrphans recovered jobs", "removeDeadNodes removed nodes",
+        "leader purge deleted jobs", "lease passed on with a higher term", "heartbeat of an unregistered node",
+        "a dead node listed", "Renew refused StaleTermException", "RecoverOrphans refused StaleTermException",
+        "RemoveDeadNodes refused StaleTermException", "step CountLiveJobs", "step Resign", "step ListJobs",
+        "Complete refused LeaseExpiredException");
+  }
+
+  @Test
+  void coordinationStepsAreSkippedWhenASideLacksTheExtension() {
+    List<Action> steps = List.of(new Action.Register("n1", List.of("q-a"), 1, Duration.ZERO),
+        new Action.Acquire("main", "n1", LEASE), new Action.CountLiveJobs(), enqueue(0),
+        new Action.Reserve("q-a", 1, LEASE, "n1"));
+    assertThat(DifferentialCheck.againstModel(NoExtensionsDriver::new).disagreement(steps)).isEmpty();
+  }
+
+  @Test
   void propertiesAreReadAndCheckedStrictly() {
     assertThatThrownBy(() -> DifferentialCheck.againstModel(ModelDriver::new).sequences(0))
         .isInstanceOf(IllegalArgumentException.class);
@@ -154,15 +174,11 @@ class DifferentialCheckTest {
 
     @Override
     public List<LeasedJob> reserve(
-        String queue, int max, Instant now, Duration lease) {
-      return delegate.reserve(queue, max, now, lease).stream().map(l -> {
+        String queue, int max, Instant now, Duration lease, @org.jspecify.annotations.Nullable String holder) {
+      return delegate.reserve(queue, max, now, lease, holder).stream().map(l -> {
         LeaseToken shown = first.computeIfAbsent(l.id(), id -> l.token());
         alias.put(shown, l.token());
-        JobRecord j = l.job();
-        return new LeasedJob(new JobRecord(j.id(), j.queue(), j.type(),
-            j.payload(), j.priority(), j.runAt(), j.idempotencyKey(), j.attempts(), j.maxAttempts(), j.timeout(),
-            j.status(), shown, j.leaseExpiresAt(), j.lastError(), j.result(), j.dlqReason(), j.dlqFailedAt(),
-            j.createdAt(), j.updatedAt(), j.finishedAt()));
+        return new LeasedJob(l.job().toBuilder().leaseToken(shown).build());
       }).toList();
     }
 

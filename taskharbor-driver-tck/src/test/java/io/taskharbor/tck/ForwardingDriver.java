@@ -18,9 +18,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A driver that hands every call to a {@link ModelDriver}; the deliberately broken drivers override one rule each.
+ * It offers no extension (the model's coordination and statistics are not forwarded), so the optional groups are
+ * skipped for the broken drivers unless one offers an extension of its own.
  * Every record it hands out passes through {@link #shown}, so a broken driver may also store something other than what
  * it shows.
  */
@@ -42,9 +45,16 @@ abstract class ForwardingDriver implements Driver {
     return delegate.enqueue(jobs, now);
   }
 
+  /** The four-argument reserve is the five-argument one without a holder, so a broken driver overrides only that. */
   @Override
   public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
-    return delegate.reserve(queue, max, now, lease).stream().map(l -> new LeasedJob(shown(l.job()))).toList();
+    return reserve(queue, max, now, lease, null);
+  }
+
+  @Override
+  public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease, @Nullable String holder) {
+    return delegate.reserve(queue, max, now, lease, holder).stream().map(l -> new LeasedJob(shown(l.job())))
+        .toList();
   }
 
   @Override

@@ -24,8 +24,9 @@ final class LeasesTwiceDriver extends ForwardingDriver {
   private final Set<LeaseToken> handedTwice = new HashSet<>();
 
   @Override
-  public synchronized List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
-    List<LeasedJob> leased = new ArrayList<>(delegate.reserve(queue, max, now, lease));
+  public synchronized List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease,
+      @org.jspecify.annotations.Nullable String holder) {
+    List<LeasedJob> leased = new ArrayList<>(delegate.reserve(queue, max, now, lease, holder));
     for (JobId id : handedOut) {
       if (leased.size() >= max) {
         break;

@@ -3,6 +3,7 @@ package io.taskharbor.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedMethod;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -232,6 +233,52 @@ class TckTeethTest {
     assertThat(failedIds(run)).containsExactlyInAnyOrder("PAY-02", "PAY-04");
     assertThat(failedCases(run, "PAY-02")).isEqualTo(multiByte);
     assertThat(failedCases(run, "PAY-04")).isEqualTo(multiByte);
+    assertControlPassed(run);
+  }
+
+  @Test
+  @DisplayName("a driver whose reserve ignores the holder fails the leased_by rules of reserve and list, and no other")
+  void ignoringTheHolderIsCaught() {
+    List<Finished> run = runGroups(IgnoresHolderDriver.Tck.class, DriverTck.Reserve.class, DriverTck.ListAndStats.class,
+        DriverTck.Enqueue.class);
+    assertThat(failedIds(run)).containsExactlyInAnyOrder("RSV-21", "RSV-22", "RSV-23", "RSV-24", "LST-16");
+    assertControlPassed(run);
+  }
+
+  @Test
+  @DisplayName("a driver that lets a stale term act fails the fencing rule and the coordination property test, and "
+      + "no other")
+  void aStaleTermThatActsIsCaught() {
+    List<Finished> run = run(selectNestedClass(List.of(StaleTermActsDriver.Tck.class), DriverTck.Coordination.class),
+        selectNestedClass(List.of(StaleTermActsDriver.Tck.class), DriverTck.Enqueue.class),
+        selectNestedMethod(List.of(StaleTermActsDriver.Tck.class), DriverTck.Properties.class,
+            "optional_prp03_coordinationSequencesMatchTheReferenceModel"));
+    assertThat(failedIds(run)).containsExactlyInAnyOrder("CRD-14", "PRP-03");
+    assertThat(run).filteredOn(f -> f.group().equals(group("Coordination")))
+        .as("no coordination rule is skipped for a driver that offers the extension, but the untested one")
+        .filteredOn(f -> f.status() == TestExecutionResult.Status.ABORTED).extracting(Finished::ruleId)
+        .containsExactly("CRD-24");
+    assertThat(failure(run, "PRP-03")).contains("refused StaleTermException").contains("Replay with");
+    assertControlPassed(run);
+  }
+
+  @Test
+  @DisplayName("a driver whose acquire is a read and then a write fails the rule of racing candidates, and no other")
+  void twoLeadersAreCaught() {
+    List<Finished> run =
+        runGroups(RacyAcquireDriver.Tck.class, DriverTck.Coordination.class, DriverTck.Enqueue.class);
+    assertThat(failedIds(run)).containsExactly("CRD-10");
+    assertThat(failure(run, "CRD-10")).contains("threads that got the lease");
+    assertControlPassed(run);
+  }
+
+  @Test
+  @DisplayName("a driver whose live-job count calls a job due exactly now scheduled fails the due boundary rules, and "
+      + "no other")
+  void aStrictDueTestInLiveJobsIsCaught() {
+    List<Finished> run =
+        runGroups(DueAtNowIsScheduledDriver.Tck.class, DriverTck.Statistics.class, DriverTck.Enqueue.class);
+    assertThat(failedIds(run)).containsExactlyInAnyOrder("STA-01", "STA-03", "STA-06");
     assertControlPassed(run);
   }
 

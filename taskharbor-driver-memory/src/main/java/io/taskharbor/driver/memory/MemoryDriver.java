@@ -14,10 +14,13 @@ import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.Coordination;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.LiveJobs;
 import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.Statistics;
 import io.taskharbor.spi.WakeUpNotifications;
 import io.taskharbor.spi.support.DriverRules;
 import java.time.Duration;
@@ -35,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-memory driver: every rule of {@link Driver}, in the heap, thread-safe.
@@ -57,6 +61,12 @@ import java.util.function.Supplier;
  * otherwise), the same limit and default as the PostgreSQL driver's, so that code tested on memory does not fail in
  * production: a larger payload refuses its whole enqueue batch, a larger ack result its whole completion batch, with
  * an {@link IllegalArgumentException} naming the field.
+ *
+ * <p>It offers three extensions: {@link WakeUpNotifications}, {@link Coordination} and {@link Statistics}. The
+ * coordination state (the node registry and the leader leases) lives in the driver instance, under the same lock as
+ * the jobs: every client of one {@code MemoryDriver} (every engine of one JVM given this instance) sees the same
+ * nodes and leaders, and a leader's fenced call checks its term and changes jobs in one step. Its {@link
+ * Coordination#serverTime()} is the JVM's clock ({@link Instant#now()}, to the microsecond): the store is the JVM.
  */
 public final class MemoryDriver implements Driver {
 
@@ -71,6 +81,12 @@ public final class MemoryDriver implements Driver {
   private final Supplier<LeaseToken> tokens;
   private final int maxPayloadBytes;
   private final WakeUpNotifications notifications = this::listen;
+  private final MemoryCoordination coordination = new MemoryCoordination();
+  private final Statistics statistics = this::liveJobs;
+  /** The registered nodes by id, in code point order (guarded by the lock). */
+  private final java.util.TreeMap<String, NodeEntry> nodes = new java.util.TreeMap<>(CoordinationChecks.CODE_POINTS);
+  /** The leader leases by name, valid or not (guarded by the lock). */
+  private final Map<String, io.taskharbor.spi.LeaderLease> leases = new HashMap<>();
   private volatile boolean closed;
 
   /** Returns a driver over new, empty storage, with the default payload limit of 1 MiB. */
@@ -102,10 +118,24 @@ public final class MemoryDriver implements Driver {
     return "memory";
   }
 
-  /** Offers {@link WakeUpNotifications}: enqueue, retry, release and requeue tell subscribers of the queue. */
+  /**
+   * Offers {@link WakeUpNotifications} (enqueue, retry, release and requeue tell subscribers of the queue), {@link
+   * Coordination} (the nodes and leaders of this instance) and {@link Statistics}; each is one object for the life of
+   * the driver.
+   */
   @Override
   public <T> Optional<T> extension(Class<T> type) {
-    return type == WakeUpNotifications.class ? Optional.of(type.cast(notifications)) : Optional.empty();
+    Objects.requireNonNull(type, "type must not be null");
+    if (type == WakeUpNotifications.class) {
+      return Optional.of(type.cast(notifications));
+    }
+    if (type == Coordination.class) {
+      return Optional.of(type.cast(coordination));
+    }
+    if (type == Statistics.class) {
+      return Optional.of(type.cast(statistics));
+    }
+    return Optional.empty();
   }
 
   // ------------------------------------------------------------------------------------------------ enqueue
@@ -162,12 +192,23 @@ public final class MemoryDriver implements Driver {
 
   // ------------------------------------------------------------------------------------------------ reserve
 
+  /** Reserves with no holder: leased_by becomes null, as {@link #reserve(String, int, Instant, Duration, String)}. */
   @Override
   public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
+    return reserve(queue, max, now, lease, null);
+  }
+
+  /**
+   * Reserves, recording {@code holder} as each leased job's leased_by and {@code now} as its started_at. Both stay on
+   * the job after it leaves INFLIGHT (they describe its latest attempt); the next reservation overwrites them.
+   */
+  @Override
+  public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease, @Nullable String holder) {
     Validation.queue(queue);
     Validation.max(max);
     Instant at = Validation.now(now);
     Duration leaseFor = Validation.lease(lease);
+    String by = CoordinationChecks.holder(holder);
     lock.lock();
     try {
       ensureOpen();
@@ -190,6 +231,8 @@ public final class MemoryDriver implements Driver {
           head.leaseExpiresAt = at.plus(leaseFor);
           head.attempts++;
           head.updatedAt = at;
+          head.leasedBy = by;
+          head.startedAt = at;
           index(head);
           leased.add(new LeasedJob(head.toRecord()));
         }
@@ -385,7 +428,8 @@ public final class MemoryDriver implements Driver {
   private static boolean cheapMatch(JobQuery query, MemoryJob job) {
     return (query.queue() == null || query.queue().equals(job.queue))
         && (query.statuses().isEmpty() || query.statuses().contains(job.status))
-        && (query.type() == null || query.type().equals(job.type));
+        && (query.type() == null || query.type().equals(job.type))
+        && (query.leasedBy() == null || query.leasedBy().equals(job.leasedBy));
   }
 
   @Override
@@ -487,16 +531,321 @@ public final class MemoryDriver implements Driver {
     lock.lock();
     try {
       ensureOpen();
-      List<MemoryJob> doomed = new ArrayList<>();
-      for (MemoryJob job : jobs.values()) {
-        if (wanted.contains(job.status) && job.finishedAt != null && job.finishedAt.isBefore(before)) {
-          doomed.add(job);
-        }
-      }
-      doomed.forEach(this::remove);
-      return doomed.size();
+      return purgeLocked(wanted, before);
     } finally {
       lock.unlock();
+    }
+  }
+
+  private long purgeLocked(Set<JobStatus> wanted, Instant before) {
+    List<MemoryJob> doomed = new ArrayList<>();
+    for (MemoryJob job : jobs.values()) {
+      if (wanted.contains(job.status) && job.finishedAt != null && job.finishedAt.isBefore(before)) {
+        doomed.add(job);
+      }
+    }
+    doomed.forEach(this::remove);
+    return doomed.size();
+  }
+
+  // ------------------------------------------------------------------------------------------------ statistics
+
+  /** One aggregate pass over the live jobs only (each queue's claimable index holds its READY and INFLIGHT jobs). */
+  private LiveJobs liveJobs(Instant now) {
+    Instant at = Validation.now(now);
+    lock.lock();
+    try {
+      ensureOpen();
+      java.util.TreeMap<String, java.util.TreeMap<String, long[]>> counts = new java.util.TreeMap<>();
+      Map<String, Instant> oldestDue = new HashMap<>();
+      for (Map.Entry<String, QueueIndex> q : queues.entrySet()) {
+        for (java.util.NavigableSet<MemoryJob> level : q.getValue().claimable.values()) {
+          for (MemoryJob job : level) {
+            long[] c = counts.computeIfAbsent(job.queue, k -> new java.util.TreeMap<>(CoordinationChecks.CODE_POINTS))
+                .computeIfAbsent(job.type, k -> new long[3]);
+            if (job.status == JobStatus.INFLIGHT) {
+              c[2]++;
+            } else if (job.availableAt().isAfter(at)) {
+              c[1]++;
+            } else {
+              c[0]++;
+              oldestDue.merge(job.queue, job.availableAt(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+          }
+        }
+      }
+      List<LiveJobs.Group> groups = new ArrayList<>();
+      counts.forEach((queue, types) -> types.forEach(
+          (type, c) -> groups.add(new LiveJobs.Group(queue, type, c[0], c[1], c[2]))));
+      return new LiveJobs(at, groups, oldestDue);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ coordination
+
+  /** A registered node: what it registered and its last heartbeat (guarded by the lock). */
+  private static final class NodeEntry {
+    final io.taskharbor.spi.NodeInfo node;
+    Instant lastHeartbeat;
+
+    NodeEntry(io.taskharbor.spi.NodeInfo node, Instant lastHeartbeat) {
+      this.node = node;
+      this.lastHeartbeat = lastHeartbeat;
+    }
+
+    boolean isAliveAt(Instant now, Duration timeout) {
+      return lastHeartbeat.plus(timeout).isAfter(now);
+    }
+  }
+
+  /**
+   * {@link Coordination} over this driver's storage. Every call holds the driver's lock, so a leader-only call checks
+   * its term and makes its change in one step, and two acquisitions never overlap.
+   */
+  private final class MemoryCoordination implements Coordination {
+
+    @Override
+    public void register(io.taskharbor.spi.NodeInfo node, Instant now) {
+      Objects.requireNonNull(node, "node must not be null");
+      Instant at = Validation.now(now);
+      lock.lock();
+      try {
+        ensureOpen();
+        nodes.put(node.id(), new NodeEntry(node, at));
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public boolean heartbeat(String nodeId, Instant now) {
+      String id = CoordinationChecks.nodeId(nodeId);
+      Instant at = Validation.now(now);
+      lock.lock();
+      try {
+        ensureOpen();
+        NodeEntry entry = nodes.get(id);
+        if (entry == null) {
+          return false;
+        }
+        entry.lastHeartbeat = at;
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void deregister(String nodeId) {
+      String id = CoordinationChecks.nodeId(nodeId);
+      lock.lock();
+      try {
+        ensureOpen();
+        nodes.remove(id);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public List<io.taskharbor.spi.NodeRecord> nodes(Instant now, Duration timeout) {
+      Instant at = Validation.now(now);
+      Duration silence = Validation.positive(timeout, "timeout");
+      lock.lock();
+      try {
+        ensureOpen();
+        List<io.taskharbor.spi.NodeRecord> all = new ArrayList<>(nodes.size());
+        for (NodeEntry e : nodes.values()) {
+          all.add(new io.taskharbor.spi.NodeRecord(e.node, e.lastHeartbeat, e.isAliveAt(at, silence)));
+        }
+        return List.copyOf(all);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public io.taskharbor.spi.LeaderLease acquire(String name, String nodeId, Instant now, Duration ttl) {
+      String lease = CoordinationChecks.name(name);
+      String id = CoordinationChecks.nodeId(nodeId);
+      Instant at = Validation.now(now);
+      Instant until = at.plus(Validation.positive(ttl, "ttl"));
+      lock.lock();
+      try {
+        ensureOpen();
+        io.taskharbor.spi.LeaderLease current = leases.get(lease);
+        io.taskharbor.spi.LeaderLease next;
+        if (current == null) {
+          next = new io.taskharbor.spi.LeaderLease(lease, id, 1, until);
+        } else if (current.isHeldBy(id, at)) {
+          next = new io.taskharbor.spi.LeaderLease(lease, id, current.term(), later(current.expiresAt(), until));
+        } else if (current.isValid(at)) {
+          return current;
+        } else {
+          next = new io.taskharbor.spi.LeaderLease(lease, id, current.term() + 1, until);
+        }
+        leases.put(lease, next);
+        return next;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public io.taskharbor.spi.LeaderLease renew(String name, String nodeId, long term, Instant now, Duration ttl) {
+      String lease = CoordinationChecks.name(name);
+      String id = CoordinationChecks.nodeId(nodeId);
+      long presented = CoordinationChecks.term(term);
+      Instant at = Validation.now(now);
+      Instant until = at.plus(Validation.positive(ttl, "ttl"));
+      lock.lock();
+      try {
+        ensureOpen();
+        io.taskharbor.spi.LeaderLease current = fence(lease, presented, at);
+        if (!id.equals(current.holder())) {
+          throw new io.taskharbor.api.StaleTermException(lease, presented, current.term(), current.holder());
+        }
+        io.taskharbor.spi.LeaderLease next =
+            new io.taskharbor.spi.LeaderLease(lease, id, presented, later(current.expiresAt(), until));
+        leases.put(lease, next);
+        return next;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void resign(String name, String nodeId, long term, Instant now) {
+      String lease = CoordinationChecks.name(name);
+      String id = CoordinationChecks.nodeId(nodeId);
+      long presented = CoordinationChecks.term(term);
+      Validation.now(now);
+      lock.lock();
+      try {
+        ensureOpen();
+        io.taskharbor.spi.LeaderLease current = leases.get(lease);
+        if (current != null && current.term() == presented && id.equals(current.holder())) {
+          leases.put(lease, new io.taskharbor.spi.LeaderLease(lease, null, presented, null));
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public Optional<io.taskharbor.spi.LeaderLease> leader(String name) {
+      String lease = CoordinationChecks.name(name);
+      lock.lock();
+      try {
+        ensureOpen();
+        return Optional.ofNullable(leases.get(lease));
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public int recoverOrphans(String name, long term, Instant now, Duration nodeTimeout) {
+      String lease = CoordinationChecks.name(name);
+      long presented = CoordinationChecks.term(term);
+      Instant at = Validation.now(now);
+      Duration timeout = Validation.positive(nodeTimeout, "nodeTimeout");
+      lock.lock();
+      try {
+        ensureOpen();
+        fence(lease, presented, at);
+        Set<String> dead = new HashSet<>();
+        nodes.forEach((id, e) -> {
+          if (!e.isAliveAt(at, timeout)) {
+            dead.add(id);
+          }
+        });
+        if (dead.isEmpty()) {
+          return 0;
+        }
+        List<MemoryJob> orphans = new ArrayList<>();
+        for (QueueIndex q : queues.values()) {
+          for (java.util.NavigableSet<MemoryJob> level : q.claimable.values()) {
+            for (MemoryJob job : level) {
+              if (job.status == JobStatus.INFLIGHT && job.leasedBy != null && dead.contains(job.leasedBy)
+                  && Objects.requireNonNull(job.leaseExpiresAt).isAfter(at)) {
+                orphans.add(job);
+              }
+            }
+          }
+        }
+        for (MemoryJob job : orphans) {
+          unindex(job);
+          job.leaseExpiresAt = at;
+          job.updatedAt = at;
+          index(job);
+        }
+        return orphans.size();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public int removeDeadNodes(String name, long term, Instant now, Duration nodeTimeout) {
+      String lease = CoordinationChecks.name(name);
+      long presented = CoordinationChecks.term(term);
+      Instant at = Validation.now(now);
+      Duration timeout = Validation.positive(nodeTimeout, "nodeTimeout");
+      lock.lock();
+      try {
+        ensureOpen();
+        fence(lease, presented, at);
+        int before = nodes.size();
+        nodes.values().removeIf(e -> !e.isAliveAt(at, timeout));
+        return before - nodes.size();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public long purge(String name, long term, Set<JobStatus> statuses, Instant finishedBefore, Instant now) {
+      String lease = CoordinationChecks.name(name);
+      long presented = CoordinationChecks.term(term);
+      Set<JobStatus> wanted = Validation.purgeStatuses(statuses);
+      Instant before = Validation.instant(finishedBefore, "finishedBefore");
+      Instant at = Validation.now(now);
+      lock.lock();
+      try {
+        ensureOpen();
+        fence(lease, presented, at);
+        return purgeLocked(wanted, before);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public Instant serverTime() {
+      ensureOpen();
+      return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    /** The lease of {@code name} if {@code term} is its term and it is valid at {@code now}; else refused. */
+    private io.taskharbor.spi.LeaderLease fence(String name, long term, Instant now) {
+      io.taskharbor.spi.LeaderLease current = leases.get(name);
+      if (current == null || current.term() != term || !current.isValid(now)) {
+        throw new io.taskharbor.api.StaleTermException(name, term, current == null ? 0 : current.term(),
+            current == null ? null : current.holder());
+      }
+      return current;
+    }
+
+    private Instant later(@Nullable Instant a, Instant b) {
+      return a != null && a.isAfter(b) ? a : b;
+    }
+
+    @Override
+    public String toString() {
+      return "MemoryDriver.coordination";
     }
   }
 
@@ -537,6 +886,8 @@ public final class MemoryDriver implements Driver {
       queues.clear();
       keys.clear();
       listeners.clear();
+      nodes.clear();
+      leases.clear();
     } finally {
       lock.unlock();
     }

@@ -46,6 +46,10 @@ final class MemoryJob {
   final Instant createdAt;
   Instant updatedAt;
   @Nullable Instant finishedAt;
+  /** The node that reserved the job last (kept after the job leaves INFLIGHT), or null. */
+  @Nullable String leasedBy;
+  /** When the latest reservation began (kept after the job leaves INFLIGHT), or null before the first. */
+  @Nullable Instant startedAt;
 
   MemoryJob(NewJob job, Instant now) {
     this.id = job.id();
@@ -88,6 +92,7 @@ final class MemoryJob {
     return JobRecord.builder(id, queue, type, payload, createdAt).priority(priority).runAt(runAt)
         .idempotencyKey(idempotencyKey).attempts(attempts).maxAttempts(maxAttempts).timeout(timeout).status(status)
         .leaseToken(leaseToken).leaseExpiresAt(leaseExpiresAt).lastError(lastError).result(result)
-        .dlqReason(dlqReason).dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).build();
+        .dlqReason(dlqReason).dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).leasedBy(leasedBy)
+        .startedAt(startedAt).build();
   }
 }

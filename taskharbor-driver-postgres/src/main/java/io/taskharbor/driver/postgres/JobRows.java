@@ -40,18 +40,19 @@ final class JobRows {
     UUID token = rs.getObject(12, UUID.class);
     return record(rs, status(rs.getString(11)), token == null ? null : new LeaseToken(token), instant(rs, 13),
         rs.getString(14), rs.getString(15), rs.getString(16), instant(rs, 17), requireInstant(rs, 18),
-        requireInstant(rs, 19), instant(rs, 20));
+        requireInstant(rs, 19), instant(rs, 20), rs.getString(21), instant(rs, 22));
   }
 
   /**
    * Reads a row that reserve just leased, from {@link Statements#RESERVED_COLUMNS}: the columns that reserve wrote are
    * not read back but known ({@code INFLIGHT}, the lease expiry {@code expires}, {@code updated_at = now}), and so
    * are those that a leasable job never has (a result, DLQ fields, a finish time): fewer columns to format, send and
-   * parse on the worker's hot path.
+   * parse on the worker's hot path. The holder and the start are known too ({@code holder}, {@code now}).
    */
-  static JobRecord readReserved(ResultSet rs, Instant now, Instant expires) throws SQLException {
+  static JobRecord readReserved(ResultSet rs, Instant now, Instant expires, @Nullable String holder)
+      throws SQLException {
     return record(rs, JobStatus.INFLIGHT, new LeaseToken(rs.getObject(11, UUID.class)), expires, rs.getString(12),
-        null, null, null, requireInstant(rs, 13), now, null);
+        null, null, null, requireInstant(rs, 13), now, null, holder, now);
   }
 
   /**
@@ -61,7 +62,7 @@ final class JobRows {
   private static JobRecord record(ResultSet rs, JobStatus status, @Nullable LeaseToken token,
       @Nullable Instant leaseExpiresAt, @Nullable String lastError, @Nullable String result,
       @Nullable String dlqReason, @Nullable Instant dlqFailedAt, Instant createdAt, Instant updatedAt,
-      @Nullable Instant finishedAt) throws SQLException {
+      @Nullable Instant finishedAt, @Nullable String leasedBy, @Nullable Instant startedAt) throws SQLException {
     long timeout = rs.getLong(10);
     Duration timeoutDuration = rs.wasNull() ? null : Duration.of(timeout, ChronoUnit.MICROS);
     return JobRecord.builder(new JobId(rs.getObject(1, UUID.class)), rs.getString(2), rs.getString(3),
@@ -69,7 +70,8 @@ final class JobRows {
         .priority(rs.getInt(5)).runAt(instant(rs, 6)).idempotencyKey(rs.getString(7)).attempts(rs.getInt(8))
         .maxAttempts(rs.getInt(9)).timeout(timeoutDuration).status(status).leaseToken(token)
         .leaseExpiresAt(leaseExpiresAt).lastError(lastError).result(result).dlqReason(dlqReason)
-        .dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).build();
+        .dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).leasedBy(leasedBy).startedAt(startedAt)
+        .build();
   }
 
   static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
@@ -141,6 +143,13 @@ final class JobRows {
     Params uuid(String name, UUID value) throws SQLException {
       for (int i : sql.positions(name)) {
         ps.setObject(i, value);
+      }
+      return this;
+    }
+
+    Params bigint(String name, long value) throws SQLException {
+      for (int i : sql.positions(name)) {
+        ps.setLong(i, value);
       }
       return this;
     }

@@ -14,6 +14,7 @@ import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.LeasedJob;
+import io.taskharbor.spi.LiveJobs;
 import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.Outcome;
 import io.taskharbor.spi.support.DriverRules;
@@ -278,7 +279,8 @@ final class JobStore {
 
   private record Reserved(JobRecord job, Instant claimableAt) {}
 
-  List<LeasedJob> reserve(Connection c, String queue, int max, Instant now, Duration lease) throws SQLException {
+  List<LeasedJob> reserve(Connection c, String queue, int max, Instant now, Duration lease, @Nullable String holder)
+      throws SQLException {
     NamedSql s = sql.reserve;
     List<Reserved> reserved = new ArrayList<>();
     Instant expires = now.plus(lease);
@@ -287,11 +289,13 @@ final class JobStore {
           .text("queue", queue)
           .integer("max", max)
           .instant("now", now)
-          .instant("expires", expires);
+          .instant("expires", expires)
+          .text("holder", holder);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (!rs.getBoolean(15)) { // swept: moved to the DLQ, not leased
-            reserved.add(new Reserved(JobRows.readReserved(rs, now, expires), JobRows.requireInstant(rs, 14)));
+            reserved.add(new Reserved(JobRows.readReserved(rs, now, expires, holder),
+                JobRows.requireInstant(rs, 14)));
           }
         }
       }
@@ -500,7 +504,8 @@ final class JobStore {
 
   Page<JobRecord> list(Connection c, JobQuery query) throws SQLException {
     JobId after = query.cursorId();
-    NamedSql s = sql.list(after != null, query.queue() != null, query.statuses(), query.type() != null);
+    NamedSql s = sql.list(after != null, query.queue() != null, query.statuses(), query.type() != null,
+        query.leasedBy() != null);
     try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
       JobRows.Params p = JobRows.Params.of(ps, s).integer("limit", query.limit() + 1);
       if (after != null) {
@@ -511,6 +516,9 @@ final class JobStore {
       }
       if (query.type() != null) {
         p.text("type", query.type());
+      }
+      if (query.leasedBy() != null) {
+        p.text("leasedBy", query.leasedBy());
       }
       List<JobRecord> items = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -543,6 +551,27 @@ final class JobStore {
     return QueueStats.builder(queue).ready(counts[JobStatus.READY.ordinal()]).scheduled(scheduled)
         .inflight(counts[JobStatus.INFLIGHT.ordinal()]).done(counts[JobStatus.DONE.ordinal()])
         .dlq(counts[JobStatus.DLQ.ordinal()]).canceled(counts[JobStatus.CANCELED.ordinal()]).build();
+  }
+
+  /** The live jobs of every queue by type, in one statement ({@link Statements#liveJobs}). */
+  LiveJobs liveJobs(Connection c, Instant now) throws SQLException {
+    NamedSql s = sql.liveJobs;
+    List<LiveJobs.Group> groups = new ArrayList<>();
+    Map<String, Instant> oldestDue = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).instant("now", now);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String queue = rs.getString(1);
+          groups.add(new LiveJobs.Group(queue, rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+          Instant due = JobRows.instant(rs, 6);
+          if (due != null) {
+            oldestDue.merge(queue, due, (a, b) -> a.isBefore(b) ? a : b);
+          }
+        }
+      }
+    }
+    return new LiveJobs(now, groups, oldestDue);
   }
 
   // ------------------------------------------------------------------------------------------------------ admin

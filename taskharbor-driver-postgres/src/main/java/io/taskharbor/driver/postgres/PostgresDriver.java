@@ -13,10 +13,12 @@ import io.taskharbor.api.Page;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.Coordination;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.Statistics;
 import io.taskharbor.spi.WakeUpNotifications;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL driver: jobs in the table {@code th_jobs} of one schema, reached through a HikariCP pool that the
  * driver owns (opened from a DSN) or through a {@link DataSource} that the application owns (the driver never closes
  * it). Thread-safe. Every call is one SQL statement in the common case; time always comes from the caller's
- * {@code now}, never from the database clock.
+ * {@code now}, never from the database clock (which only {@code Coordination.serverTime()} reads, for the engine to
+ * calibrate its clock with).
  *
  * <pre>{@code
  * try (PostgresDriver driver = PostgresDriver.open("postgres://app:secret@db:5432/app?schema=jobs")) {
@@ -59,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * subscribers through {@code LISTEN/NOTIFY} on a channel of the schema. Failures of the database are {@link
  * DriverException}s ({@link DriverException#isTransient()} for lost connections, serialization failures, deadlocks,
  * shutdowns and exhausted resources); messages never hold a password.
+ *
+ * <p>For distributed mode it offers {@link Coordination} (the tables {@code th_nodes} and {@code th_leaders}; see
+ * {@code PostgresCoordination} for how each race is closed) and {@link Statistics} (one aggregate over the live rows).
+ * Reserve records the reserving node in {@code th_jobs.leased_by} and the start in {@code started_at}.
  */
 public final class PostgresDriver implements Driver {
 
@@ -75,6 +82,8 @@ public final class PostgresDriver implements Driver {
   private final int maxPayloadBytes;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final WakeUpNotifications notifications = this::listen;
+  private final PostgresCoordination coordination;
+  private final Statistics statistics = this::liveJobs;
 
   private PostgresDriver(
       DataSource dataSource, @Nullable HikariDataSource pool, Notifier.ConnectionSource listenerConnections,
@@ -88,6 +97,22 @@ public final class PostgresDriver implements Driver {
     String channel = channel(schema);
     this.store = new JobStore(new Statements(schema), channel);
     this.notifier = new Notifier(listenerConnections, channel, schema);
+    this.coordination = new PostgresCoordination(schema, new PostgresCoordination.Connections() {
+      @Override
+      public <T> T run(String operation, PostgresCoordination.Sql<T> work) {
+        return PostgresDriver.this.run(operation, work::apply);
+      }
+
+      @Override
+      public <T> T transaction(String operation, PostgresCoordination.Sql<T> work) {
+        return PostgresDriver.this.transaction(operation, work::apply);
+      }
+
+      @Override
+      public void ensureOpen() {
+        open();
+      }
+    }, store);
   }
 
   /**
@@ -140,10 +165,23 @@ public final class PostgresDriver implements Driver {
     return "postgres";
   }
 
-  /** Offers {@link WakeUpNotifications}, through {@code LISTEN/NOTIFY}. */
+  /**
+   * Offers {@link WakeUpNotifications} (through {@code LISTEN/NOTIFY}), {@link Coordination} and {@link Statistics};
+   * each is one object for the life of the driver.
+   */
   @Override
   public <T> Optional<T> extension(Class<T> type) {
-    return type == WakeUpNotifications.class ? Optional.of(type.cast(notifications)) : Optional.empty();
+    Objects.requireNonNull(type, "type must not be null");
+    if (type == WakeUpNotifications.class) {
+      return Optional.of(type.cast(notifications));
+    }
+    if (type == Coordination.class) {
+      return Optional.of(type.cast(coordination));
+    }
+    if (type == Statistics.class) {
+      return Optional.of(type.cast(statistics));
+    }
+    return Optional.empty();
   }
 
   /** Returns the schema that holds this driver's tables. */
@@ -246,14 +284,25 @@ public final class PostgresDriver implements Driver {
     Validation.payloadSize(json, maxPayloadBytes, field, id);
   }
 
+  /** Reserves with no holder: leased_by becomes null, as {@link #reserve(String, int, Instant, Duration, String)}. */
   @Override
   public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease) {
+    return reserve(queue, max, now, lease, null);
+  }
+
+  /**
+   * Reserves, in the one reserve statement, recording {@code holder} as each leased job's leased_by and {@code now}
+   * as its started_at; both stay after the job leaves INFLIGHT, until the next reservation.
+   */
+  @Override
+  public List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease, @Nullable String holder) {
     open();
     Validation.queue(queue);
     Validation.max(max);
     Instant at = Validation.now(now);
     Duration leaseFor = Validation.lease(lease);
-    return run("reserve", c -> store.reserve(c, queue, max, at, leaseFor));
+    String by = CoordinationChecks.holder(holder);
+    return run("reserve", c -> store.reserve(c, queue, max, at, leaseFor, by));
   }
 
   @Override
@@ -353,6 +402,12 @@ public final class PostgresDriver implements Driver {
     return run("purge", c -> store.purge(c, which, before));
   }
 
+  private io.taskharbor.spi.LiveJobs liveJobs(Instant now) {
+    open();
+    Instant at = Validation.now(now);
+    return run("liveJobs", c -> store.liveJobs(c, at));
+  }
+
   private Subscription listen(Consumer<String> listener) {
     open();
     Objects.requireNonNull(listener, "listener must not be null");
@@ -395,6 +450,37 @@ public final class PostgresDriver implements Driver {
   @FunctionalInterface
   private interface Work<T> {
     T apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction of its own: committed when it returns, rolled back when it throws (a refusal
+   * included, so that a refused call changes nothing).
+   */
+  private <T> T transaction(String operation, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean auto = c.getAutoCommit();
+      if (auto) {
+        c.setAutoCommit(false);
+      }
+      try {
+        T result = work.apply(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      } finally {
+        if (auto) {
+          c.setAutoCommit(true);
+        }
+      }
+    } catch (SQLException e) {
+      throw errors.translate(operation, e);
+    }
   }
 
   private <T> T run(String operation, Work<T> work) {

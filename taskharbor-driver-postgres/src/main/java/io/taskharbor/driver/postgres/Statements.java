@@ -9,8 +9,9 @@ import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every SQL statement of the driver, for one schema, parsed once. Each driver call is one statement (one round trip);
- * the comments on the fields say how each keeps the contract without a second statement.
+ * Every SQL statement of the driver's job operations, for one schema, parsed once (distributed mode's, on {@code
+ * th_nodes} and {@code th_leaders}, are in {@link PostgresCoordination}). Each driver call is one statement (one round
+ * trip); the comments on the fields say how each keeps the contract without a second statement.
  *
  * <p>Time is always a parameter ({@code :now}): no statement calls {@code now()} or {@code clock_timestamp()}, so the
  * engine's clock alone decides what is due and which lease is valid. Statements that lock rows without {@code SKIP
@@ -31,7 +32,7 @@ final class Statements {
   /** The columns of a job record, in the order {@link JobRows#read} reads them. */
   static final String COLUMNS = "id, queue, type, payload::text AS payload, priority, run_at, idempotency_key, "
       + "attempts, max_attempts, timeout_micros, status, lease_token, lease_expires_at, last_error, result::text AS "
-      + "result, dlq_reason, dlq_failed_at, created_at, updated_at, finished_at";
+      + "result, dlq_reason, dlq_failed_at, created_at, updated_at, finished_at, leased_by, started_at";
 
   /**
    * What reserve returns of each row, in the order {@link JobRows#readReserved} reads them: what it did not just write
@@ -73,7 +74,8 @@ final class Statements {
    * One {@code UPDATE} for both, rather than one each, because every {@code UPDATE} node opens all of the table's
    * indexes when the statement starts, rows or not. Returns every row it
    * changed, {@code swept} telling the two apart. {@code RETURNING} does not keep the pick's order: the caller sorts
-   * by the returned order key.
+   * by the returned order key. A leased row gets leased_by = {@code :holder} (null when the caller named none) and
+   * started_at = {@code :now}; a swept row keeps both.
    */
   final NamedSql reserve;
 
@@ -100,6 +102,16 @@ final class Statements {
   final NamedSql findByKey;
   final NamedSql holderOfKey;
   final NamedSql stats;
+
+  /**
+   * The live jobs of every queue by type ({@code Statistics.liveJobs}), in one aggregate statement over the rows of
+   * status ready or inflight only: the predicate is the one of the partial index {@code th_jobs_reserve_idx}, so the
+   * planner reads the live rows through it (a bitmap of the index, then their heap pages) and never the finished
+   * rows, however many. Due and scheduled are told apart as stats does ({@code available_at <= :now} for a ready
+   * row); each group's oldest due instant comes along, the caller takes each queue's minimum. Ordered by queue, then
+   * type, in code point order ({@code COLLATE "C"}), as the TCK requires.
+   */
+  final NamedSql liveJobs;
   private final Map<Integer, NamedSql> lists = new ConcurrentHashMap<>();
 
   Statements(String schema) {
@@ -214,6 +226,8 @@ final class Statements {
             dlq_reason = CASE WHEN c.swept THEN '%2$s' END,
             dlq_failed_at = CASE WHEN c.swept THEN :now::timestamptz END,
             finished_at = CASE WHEN c.swept THEN :now::timestamptz END,
+            leased_by = CASE WHEN c.swept THEN j.leased_by ELSE :holder::text END,
+            started_at = CASE WHEN c.swept THEN j.started_at ELSE :now::timestamptz END,
             updated_at = :now::timestamptz
         FROM chosen c
         WHERE j.ctid = ANY (ARRAY(SELECT q.tid FROM chosen q)) AND j.ctid = c.tid AND j.id = c.id
@@ -349,6 +363,19 @@ final class Statements {
         ) s
         GROUP BY s.status
         """.formatted(t));
+
+    liveJobs = NamedSql.of("""
+        SELECT l.queue, l.type,
+               count(*) FILTER (WHERE l.status = 'ready' AND l.available_at <= :now::timestamptz) AS ready,
+               count(*) FILTER (WHERE l.status = 'ready' AND l.available_at > :now::timestamptz) AS scheduled,
+               count(*) FILTER (WHERE l.status = 'inflight') AS inflight,
+               min(l.available_at) FILTER (WHERE l.status = 'ready' AND l.available_at <= :now::timestamptz)
+                 AS oldest_due
+        FROM %1$s l
+        WHERE l.status IN ('ready', 'inflight')
+        GROUP BY l.queue, l.type
+        ORDER BY l.queue COLLATE "C", l.type COLLATE "C"
+        """.formatted(t));
   }
 
   /**
@@ -356,12 +383,12 @@ final class Statements {
    * enum, never from the caller's text), so the planner can prove that a filter on finished statuses matches
    * {@code th_jobs_finished_queue_idx} even in a generic plan; one statement per combination, made when first used.
    */
-  NamedSql list(boolean cursor, boolean queue, Set<JobStatus> statuses, boolean type) {
+  NamedSql list(boolean cursor, boolean queue, Set<JobStatus> statuses, boolean type, boolean leasedBy) {
     int statusBits = 0;
     for (JobStatus status : statuses) {
       statusBits |= 1 << status.ordinal();
     }
-    int key = (cursor ? 1 : 0) | (queue ? 2 : 0) | (type ? 4 : 0) | statusBits << 3;
+    int key = (cursor ? 1 : 0) | (queue ? 2 : 0) | (type ? 4 : 0) | (leasedBy ? 8 : 0) | statusBits << 4;
     return lists.computeIfAbsent(key, k -> {
       StringBuilder b = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ").append(table)
           .append(" WHERE true");
@@ -378,6 +405,9 @@ final class Statements {
       }
       if (type) {
         b.append(" AND type = :type::text");
+      }
+      if (leasedBy) {
+        b.append(" AND leased_by = :leasedBy::text");
       }
       b.append(" ORDER BY id LIMIT :limit::int");
       return NamedSql.of(b.toString());

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskharbor.api.JobId;
 import io.taskharbor.spi.Completion;
+import io.taskharbor.spi.Coordination;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.NewJob;
+import io.taskharbor.spi.NodeInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,14 +32,16 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every {@code ```sql} block of {@code docs/postgres-driver.md} runs against the real, migrated schema, seeded with
- * jobs in every state, so the page's queries cannot drift from the schema. A few answers are checked too, so that a
- * query that runs but finds nothing (a wrong column value, say) fails as well.
+ * Every {@code ```sql} block of {@code docs/postgres-driver.md} and {@code docs/distributed-mode.md} runs against the
+ * real, migrated schema, seeded with jobs in every state (and, for distributed mode, with nodes alive and dead, a
+ * leader and jobs held by each kind of node), so the pages' queries cannot drift from the schema. A few answers are
+ * checked too, so that a query that runs but finds nothing (a wrong column value, say) fails as well.
  */
 @Tag("postgres")
 class DocsSqlTest {
 
   private static final Path DOC = Path.of("..", "docs", "postgres-driver.md");
+  private static final Path DISTRIBUTED_DOC = Path.of("..", "docs", "distributed-mode.md");
   private static final Pattern SQL_BLOCK = Pattern.compile("```sql\\n(.*?)```", Pattern.DOTALL);
   private static final Duration LEASE = Duration.ofMinutes(5);
 
@@ -106,12 +110,77 @@ class DocsSqlTest {
     assertThat(checked).as("snippets whose answer was checked").isEqualTo(10);
   }
 
+  @Test
+  @DisplayName("every SQL snippet of docs/distributed-mode.md runs against the migrated schema and finds what it says")
+  void everySqlSnippetOfTheDistributedModePageRuns() throws IOException, SQLException {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    try (PostgresDriver driver = PostgresDriver.builder().dsn(TestDatabase.dsn(schema)).poolSize(2).build()) {
+      Coordination c = driver.extension(Coordination.class).orElseThrow();
+      c.register(node("web-1-4242-7f3a", now), now);
+      c.register(node("web-2-4243-9c1d", now), now.minus(Duration.ofMinutes(10)));
+      c.acquire("cluster", "web-2-4243-9c1d", now.minus(Duration.ofMinutes(10)), Duration.ofSeconds(1));
+      c.acquire("cluster", "web-1-4242-7f3a", now.minus(Duration.ofMinutes(5)), Duration.ofSeconds(1));
+      assertThat(c.acquire("cluster", "web-1-4242-7f3a", now, Duration.ofMinutes(1)).term()).isEqualTo(3);
+      driver.enqueue(List.of(job("dist", null), job("dist", null), job("dist", null), job("dist", null),
+          job("dist", null)), now);
+      assertThat(driver.reserve("dist", 2, now, LEASE, "web-1-4242-7f3a")).hasSize(2);
+      assertThat(driver.reserve("dist", 1, now, LEASE, "web-2-4243-9c1d")).hasSize(1);
+      assertThat(driver.reserve("dist", 1, now, LEASE, "web-3-4244-0b0e")).hasSize(1);
+      LeasedJob finished = driver.reserve("dist", 1, now, LEASE, "web-2-4243-9c1d").get(0);
+      driver.complete(List.of(new Completion.Ack(finished.id(), finished.token(), null)), now);
+    }
+    List<String> statements = statements(Files.readString(DISTRIBUTED_DOC, StandardCharsets.UTF_8));
+    assertThat(statements).as("SQL statements in the page").hasSize(5);
+
+    int checked = 0;
+    try (Connection conn = TestDatabase.connect(); Statement st = conn.createStatement()) {
+      for (String sql : statements) {
+        String runnable = sql.replace("SET search_path TO taskharbor, public", "SET search_path TO " + schema);
+        List<List<String>> rows;
+        try {
+          rows = execute(st, runnable);
+        } catch (SQLException e) {
+          throw new AssertionError("the doc's SQL failed: " + e.getMessage() + "\n" + sql, e);
+        }
+        checked += checkDistributed(sql, rows) ? 1 : 0;
+      }
+    }
+    assertThat(checked).as("snippets whose answer was checked").isEqualTo(4);
+  }
+
+  private static NodeInfo node(String id, Instant now) {
+    return NodeInfo.builder(id, now.minus(Duration.ofHours(2))).host(id.substring(0, 5)).pid(4242).version("0.1.0")
+        .queues(List.of("default", "dist")).poolSize(16).build();
+  }
+
+  /** Checks the answers distributed-mode.md promises; returns whether it checked one. */
+  private static boolean checkDistributed(String sql, List<List<String>> rows) {
+    if (sql.contains("FROM th_nodes n") && sql.contains("AS alive")) {
+      assertThat(rows).as("nodes").extracting(r -> r.get(0)).containsExactly("web-1-4242-7f3a", "web-2-4243-9c1d");
+      assertThat(rows).as("alive").extracting(r -> r.get(8)).containsExactly("t", "f");
+      assertThat(rows).as("running jobs").extracting(r -> r.get(10)).containsExactly("2", "1");
+    } else if (sql.contains("FROM th_leaders")) {
+      assertThat(rows).as("leases").hasSize(1);
+      assertThat(rows.get(0).subList(0, 3)).containsExactly("cluster", "web-1-4242-7f3a", "3");
+      assertThat(rows.get(0).get(4)).as("valid").isEqualTo("t");
+    } else if (sql.contains("LEFT JOIN th_nodes n")) {
+      assertThat(rows).as("orphaned jobs").extracting(r -> r.get(3) + " " + r.get(7))
+          .containsExactly("web-2-4243-9c1d dead", "web-3-4244-0b0e not registered");
+    } else if (sql.contains("leased_by = 'web-1-4242-7f3a'")) {
+      assertThat(rows).as("running jobs of web-1").hasSize(2);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   /** Checks the answer the page promises, for the snippets that promise one; returns whether it checked one. */
   private static boolean check(String sql, List<List<String>> rows) {
     if (sql.contains("FROM th_schema_migrations")) {
       assertThat(rows).as("migrations in the ledger").extracting(r -> r.get(0))
           .containsExactly("0001-create-th-jobs", "0002-th-jobs-indexes", "0003-one-state-check",
-              "0003-finished-status-index");
+              "0003-finished-status-index", "0004-th-jobs-leased-by", "0004-th-jobs-leased-by-index",
+              "0004-th-nodes", "0004-th-leaders");
     } else if (sql.contains("FROM pg_indexes")) {
       assertThat(rows).extracting(r -> r.get(0)).contains("th_jobs_reserve_idx", "th_jobs_idempotency_key_idx",
           "th_jobs_finished_queue_idx", "th_jobs_pkey");

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The two shipped drivers agree step by step: random action sequences run on PostgreSQL and on the memory driver
- * (found by URI, as an application would), at the TCK's depth ({@code -Dtaskharbor.tck.sequences}, default 1000).
- * Each sequence gets an emptied table and a fresh memory driver.
+ * (found by URI, as an application would), at the TCK's depth ({@code -Dtaskharbor.tck.sequences}, default 1000),
+ * distributed mode's coordination and live-job counts included. Each sequence gets emptied tables and a fresh memory
+ * driver.
  */
 @Tag("postgres")
 class MemoryVsPostgresDifferentialTest {
@@ -43,9 +44,10 @@ class MemoryVsPostgresDifferentialTest {
 
   private static Driver freshPostgres() {
     try (Connection c = shared.getConnection(); Statement st = c.createStatement()) {
-      st.execute("DELETE FROM " + schema + ".th_jobs");
+      st.execute("DELETE FROM " + schema + ".th_jobs; DELETE FROM " + schema + ".th_nodes; DELETE FROM " + schema
+          + ".th_leaders");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot empty " + schema + ".th_jobs", e);
+      throw new IllegalStateException("cannot empty the tables of " + schema, e);
     }
     return PostgresDriver.builder().dataSource(shared).schema(schema).build();
   }
@@ -71,5 +73,20 @@ class MemoryVsPostgresDifferentialTest {
             .check();
 
     assertThat(summary.coverage()).containsKey("DLQ by expired last attempt");
+  }
+
+  @Test
+  void coordinationSequencesAgreeBetweenPostgresAndTheMemoryDriver() {
+    DifferentialCheck.Summary summary =
+        DifferentialCheck.between(MemoryVsPostgresDifferentialTest::freshPostgres, () -> Drivers.open("memory:"))
+            .profile(DifferentialCheck.Profile.COORDINATION)
+            .sequences(Math.max(1, DifferentialCheck.configuredSequences() / 4))
+            .maxSteps(30)
+            .check();
+
+    System.out.println("memory vs postgres, coordination: " + summary.sequences() + " sequences agreed (seed "
+        + summary.seed() + "); coverage: " + summary.coverage());
+    assertThat(summary.coverage()).containsKeys("step Acquire", "step Renew", "step RecoverOrphans",
+        "step CountLiveJobs", "RecoverOrphans refused StaleTermException");
   }
 }

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MigrationTest {
 
   private static final List<String> CHANGESETS =
-      List.of("0001-create-th-jobs", "0002-th-jobs-indexes", "0003-one-state-check", "0003-finished-status-index");
+      List.of("0001-create-th-jobs", "0002-th-jobs-indexes", "0003-one-state-check", "0003-finished-status-index",
+          "0004-th-jobs-leased-by", "0004-th-jobs-leased-by-index", "0004-th-nodes", "0004-th-leaders");
   private final List<String> schemas = new ArrayList<>();
 
   @AfterEach

@@ -55,9 +55,10 @@ class PostgresDriverContractTest extends DriverTck {
   @Override
   protected Driver newDriver() {
     try (Connection c = shared.getConnection(); Statement st = c.createStatement()) {
-      st.execute("DELETE FROM " + schema + ".th_jobs");
+      st.execute("DELETE FROM " + schema + ".th_jobs; DELETE FROM " + schema + ".th_nodes; DELETE FROM " + schema
+          + ".th_leaders");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot empty " + schema + ".th_jobs", e);
+      throw new IllegalStateException("cannot empty the tables of " + schema, e);
     }
     return PostgresDriver.builder().dataSource(shared).schema(schema).build();
   }

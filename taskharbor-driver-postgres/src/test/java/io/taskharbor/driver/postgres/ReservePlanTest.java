@@ -82,7 +82,7 @@ class ReservePlanTest {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, COSTS) " + reserve.jdbc())) {
         JobRows.Params.of(ps, reserve).text("queue", QUEUE).integer("max", 10).instant("now", NOW)
-            .instant("expires", NOW.plusSeconds(30));
+            .instant("expires", NOW.plusSeconds(30)).text("holder", "node-1");
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             plan.add(rs.getString(1));
@@ -113,6 +113,7 @@ class ReservePlanTest {
       fill(args, reserve, "max", "10");
       fill(args, reserve, "now", "'" + NOW + "'");
       fill(args, reserve, "expires", "'" + NOW.plusSeconds(30) + "'");
+      fill(args, reserve, "holder", "'node-1'");
       try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE th_reserve_plan(" + String.join(", ", args) + ")")) {
         while (rs.next()) {
           plan.add(rs.getString(1));
