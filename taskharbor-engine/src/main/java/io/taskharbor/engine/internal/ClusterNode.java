@@ -296,15 +296,17 @@ public final class ClusterNode implements NodeLease {
       if (!isLeader()) {
         return;
       }
-      recovered = coordination.recoverOrphans(settings.cluster(), held, now(), settings.workerTimeout());
-      if (!isLeader()) {
-        return;
-      }
-      removed = coordination.removeDeadNodes(settings.cluster(), held, now(), settings.workerTimeout());
-      if (!isLeader()) {
-        return;
-      }
+      // One instant for both: a node that turned dead between the two calls would otherwise be removed before its
+      // jobs were recovered, and they would wait out their leases.
       Instant at = now();
+      recovered = coordination.recoverOrphans(settings.cluster(), held, at, settings.workerTimeout());
+      if (!isLeader()) {
+        return;
+      }
+      removed = coordination.removeDeadNodes(settings.cluster(), held, at, settings.workerTimeout());
+      if (!isLeader()) {
+        return;
+      }
       purged = coordination.purge(settings.cluster(), held, EnumSet.of(JobStatus.DONE, JobStatus.CANCELED),
           at.minus(settings.retention()), at);
       Duration dlq = settings.dlqRetention();
