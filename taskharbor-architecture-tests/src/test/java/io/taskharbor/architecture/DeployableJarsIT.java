@@ -6,6 +6,7 @@ import io.taskharbor.api.JobId;
 import io.taskharbor.driver.memory.MemoryDriverProvider;
 import io.taskharbor.driver.postgres.PostgresDriverProvider;
 import io.taskharbor.engine.TaskHarbor;
+import io.taskharbor.micrometer.TaskHarborMetrics;
 import io.taskharbor.tck.DriverTck;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -37,7 +38,8 @@ class DeployableJarsIT {
         Arguments.of("taskharbor-engine", TaskHarbor.class, "io.taskharbor.engine"),
         Arguments.of("taskharbor-driver-memory", MemoryDriverProvider.class, "io.taskharbor.driver.memory"),
         Arguments.of("taskharbor-driver-postgres", PostgresDriverProvider.class, "io.taskharbor.driver.postgres"),
-        Arguments.of("taskharbor-driver-tck", DriverTck.class, "io.taskharbor.tck"));
+        Arguments.of("taskharbor-driver-tck", DriverTck.class, "io.taskharbor.tck"),
+        Arguments.of("taskharbor-micrometer", TaskHarborMetrics.class, "io.taskharbor.micrometer"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -10,7 +10,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The arrows of docs/architecture.md §1, enforced: {@code engine → api ← drivers}, {@code tck → api (+ engine)}. Each field name is
+ * The arrows of docs/architecture.md §1, enforced: {@code engine → api ← drivers}, {@code tck → api (+ engine)},
+ * {@code micrometer → engine, api}. Each field name is
  * the rule as a sentence. Production classes only (test classes are free to wire modules together).
  */
 @AnalyzeClasses(packages = "io.taskharbor", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -84,6 +85,19 @@ class LayeringTest {
       classes().that().resideInAPackage("io.taskharbor.engine.event..")
           .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.jspecify..", "io.taskharbor.api..",
               "io.taskharbor.engine.event..");
+
+  @ArchTest
+  static final ArchRule the_micrometer_module_depends_on_the_engine_and_the_api_only =
+      classes().that().resideInAPackage("io.taskharbor.micrometer..")
+          .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.jspecify..", "org.slf4j..",
+              "io.micrometer..", "io.taskharbor.api", "io.taskharbor.spi", "io.taskharbor.engine",
+              "io.taskharbor.engine.event", "io.taskharbor.micrometer..");
+
+  @ArchTest
+  static final ArchRule the_micrometer_module_never_sees_a_driver_or_jdbc =
+      noClasses().that().resideInAPackage("io.taskharbor.micrometer..")
+          .should().dependOnClassesThat().resideInAnyPackage("io.taskharbor.driver..", "io.taskharbor.tck..",
+              "java.sql..", "javax.sql..");
 
   @ArchTest
   static final ArchRule there_are_no_cycles_between_packages =

@@ -1,5 +1,10 @@
 package io.taskharbor.examples.stresspostgres;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskharbor.examples.support.ExampleEnv;
 import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.JobRequest;
@@ -7,7 +12,9 @@ import io.taskharbor.api.QueueStats;
 import io.taskharbor.engine.Backoff;
 import io.taskharbor.engine.TaskHarbor;
 import io.taskharbor.engine.Worker;
+import io.taskharbor.examples.stresspostgres.StressSettings.Metrics;
 import io.taskharbor.examples.stresspostgres.StressSettings.Mode;
+import io.taskharbor.micrometer.TaskHarborMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * key already used, which must not create a job); {@code noop} (every handler returns at once: the queue's own
  * throughput); {@code latency} (jobs enqueued one at a time into an idle worker whose poll interval is 5 s, so only a
  * LISTEN/NOTIFY wake-up starts them quickly: prints the enqueue-to-start latency).
+ *
+ * <p>With {@code --metrics}, every client publishes {@link TaskHarborMetrics} to a registry of its own, as one process
+ * each would (a Prometheus registry scraped once a second while draining, or with {@code --metrics=simple} a
+ * registry never read), so that the drain can be measured with and without the listener; each run then also checks
+ * that the listeners counted every job that finished, done or dead-lettered, exactly once.
  */
 public final class StressPostgresExample {
 
@@ -62,10 +74,10 @@ public final class StressPostgresExample {
   /** Runs the stress example against the database of {@code dsn}; returns whether every check passed. */
   static boolean run(String dsn, StressSettings settings) throws Exception {
     System.out.printf(Locale.ROOT, "stress: %s, %d jobs, %d queues, %d producer(s), %d worker(s) x %d handler threads "
-            + "(fetch parallelism %d, prefetch %d), %d run(s) after %d warm-up run(s), schema %s%n",
+            + "(fetch parallelism %d, prefetch %d), %d run(s) after %d warm-up run(s), schema %s, metrics %s%n",
         settings.mode().name().toLowerCase(Locale.ROOT), settings.jobs(), settings.queues(), settings.producers(),
         settings.workers(), settings.concurrency(), settings.fetchParallelism(), settings.prefetch(), settings.runs(),
-        settings.warmupRuns(), settings.schema());
+        settings.warmupRuns(), settings.schema(), settings.metrics().name().toLowerCase(Locale.ROOT));
 
     return settings.mode() == Mode.LATENCY ? latency(dsn, settings) : throughput(dsn, settings);
   }
@@ -81,24 +93,30 @@ public final class StressPostgresExample {
     String runDsn = StressDatabase.recreateSchema(dsn, settings.schema());
     List<String> queues = queues(settings.queues());
     List<TaskHarbor> clients = new ArrayList<>();
+    RunMetrics metrics = new RunMetrics(settings.metrics());
     try {
       for (int w = 0; w < settings.workers(); w++) {
-        clients.add(TaskHarbor.connect(runDsn));
+        clients.add(metrics.connect(runDsn));
       }
       List<double[]> results = new ArrayList<>();
       boolean allOk = true;
       for (int run = 1; run <= settings.warmupRuns(); run++) {
-        RunResult r = oneRun(runDsn, clients, queues, settings);
+        RunResult r = oneRun(runDsn, clients, queues, settings, metrics);
         System.out.printf(Locale.ROOT, "warm-up run %d (not measured): enqueue %,.0f jobs/s, drain %,.0f jobs/s %s%n",
             run, r.created / r.enqueueSeconds, r.created / r.drainSeconds, r.ok() ? "OK" : "MISMATCH");
         allOk &= r.ok();
       }
       for (int run = 1; run <= settings.runs(); run++) {
-        RunResult r = oneRun(runDsn, clients, queues, settings);
+        RunResult r = oneRun(runDsn, clients, queues, settings, metrics);
         System.out.printf(Locale.ROOT, "run %d: enqueued %d jobs in %.3f s = %,.0f jobs/s; drained in %.3f s = %,.0f "
                 + "jobs/s; done %d + dlq %d = %d (expected %d) %s%n", run, r.created, r.enqueueSeconds,
             r.created / r.enqueueSeconds, r.drainSeconds, r.created / r.drainSeconds, r.done, r.dlq, r.done + r.dlq,
             r.created, r.ok() ? "OK" : "MISMATCH");
+        if (r.counted >= 0) {
+          System.out.printf(Locale.ROOT, "  metrics: the listeners counted %d finished job(s) (expected %d), %d "
+              + "scrape(s) so far %s%n", r.counted, r.done + r.dlq, metrics.scrapes, r.counted == r.done + r.dlq
+              ? "OK" : "MISMATCH");
+        }
         results.add(new double[] {r.created / r.enqueueSeconds, r.created / r.drainSeconds});
         allOk &= r.ok();
       }
@@ -111,18 +129,83 @@ public final class StressPostgresExample {
       for (TaskHarbor client : clients) {
         client.close();
       }
+      metrics.close();
     }
   }
 
-  private record RunResult(long created, long done, long dlq, double enqueueSeconds, double drainSeconds) {
+  /**
+   * @param counted the finished jobs the metrics listeners counted in this run, or -1 without metrics
+   */
+  private record RunResult(long created, long done, long dlq, double enqueueSeconds, double drainSeconds,
+      long counted) {
     boolean ok() {
-      return done + dlq == created;
+      return done + dlq == created && (counted < 0 || counted == done + dlq);
+    }
+  }
+
+  /**
+   * The run's metrics: a registry and a {@link TaskHarborMetrics} per client, as one process each would have; none
+   * with {@code --metrics=none}.
+   */
+  private static final class RunMetrics implements AutoCloseable {
+    private final Metrics kind;
+    private final List<MeterRegistry> registries = new ArrayList<>();
+    private final List<TaskHarborMetrics> listeners = new ArrayList<>();
+    long scrapes;
+
+    RunMetrics(Metrics kind) {
+      this.kind = kind;
+    }
+
+    /** Connects a client, with its metrics bound unless there are none. */
+    TaskHarbor connect(String dsn) {
+      if (kind == Metrics.NONE) {
+        return TaskHarbor.connect(dsn);
+      }
+      MeterRegistry registry = kind == Metrics.PROMETHEUS ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+          : new SimpleMeterRegistry();
+      TaskHarborMetrics metrics = TaskHarborMetrics.builder(registry).build();
+      TaskHarbor harbor = TaskHarbor.builder().driverUri(dsn).listener(metrics).build();
+      metrics.bindTo(harbor);
+      registries.add(registry);
+      listeners.add(metrics);
+      return harbor;
+    }
+
+    /** Scrapes every Prometheus registry once, as Prometheus would. */
+    void scrape() {
+      for (MeterRegistry registry : registries) {
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+          prometheus.scrape();
+          scrapes++;
+        }
+      }
+    }
+
+    /** The jobs the listeners counted as finished (succeeded or dead-lettered) so far, or -1 without metrics. */
+    long finished() {
+      if (kind == Metrics.NONE) {
+        return -1;
+      }
+      double sum = 0;
+      for (MeterRegistry registry : registries) {
+        for (Counter counter : registry.find("tasks.completed").counters()) {
+          sum += counter.count();
+        }
+      }
+      return Math.round(sum);
+    }
+
+    @Override
+    public void close() {
+      listeners.forEach(TaskHarborMetrics::close);
     }
   }
 
   private static RunResult oneRun(String runDsn, List<TaskHarbor> clients, List<String> queues,
-      StressSettings settings) throws Exception {
+      StressSettings settings, RunMetrics metrics) throws Exception {
     StressDatabase.empty(runDsn, settings.schema());
+    long finishedBefore = metrics.finished();
     TaskHarbor harbor = clients.get(0);
     List<JobRequest> requests = requests(settings, queues);
 
@@ -138,9 +221,10 @@ public final class StressPostgresExample {
         workers.add(worker);
         worker.start();
       }
-      long[] finished = waitUntilDrained(harbor, queues, workers, created);
+      long[] finished = waitUntilDrained(harbor, queues, workers, created, metrics);
       double drainSeconds = seconds(System.nanoTime() - drainStart);
-      return new RunResult(created, finished[0], finished[1], enqueueSeconds, drainSeconds);
+      return new RunResult(created, finished[0], finished[1], enqueueSeconds, drainSeconds,
+          finishedBefore < 0 ? -1 : counted(metrics, finishedBefore, finished[0] + finished[1]));
     } finally {
       for (Worker worker : workers) {
         worker.close();
@@ -235,9 +319,10 @@ public final class StressPostgresExample {
    * Waits until the workers have finished (acked or dead-lettered) {@code expected} jobs, watching their counters so
    * that measuring does not load the database, then confirms with the queues' stats.
    */
-  private static long[] waitUntilDrained(TaskHarbor harbor, List<String> queues, List<Worker> workers, long expected)
-      throws InterruptedException {
+  private static long[] waitUntilDrained(TaskHarbor harbor, List<String> queues, List<Worker> workers, long expected,
+      RunMetrics metrics) throws InterruptedException {
     long lastPrint = System.nanoTime();
+    long lastScrape = System.nanoTime();
     while (true) {
       long finished = 0;
       for (Worker worker : workers) {
@@ -245,6 +330,10 @@ public final class StressPostgresExample {
       }
       if (finished >= expected) {
         break;
+      }
+      if (System.nanoTime() - lastScrape > 1_000_000_000L) {
+        metrics.scrape();
+        lastScrape = System.nanoTime();
       }
       if (System.nanoTime() - lastPrint > 1_000_000_000L) {
         System.out.printf(Locale.ROOT, "  ... %d of %d jobs finished%n", finished, expected);
@@ -262,6 +351,21 @@ public final class StressPostgresExample {
     return new long[] {done, dlq};
   }
 
+  /**
+   * The finished jobs the listeners counted since {@code before}. A worker's counters (which the drain waits on) hear
+   * an outcome before the other listeners do, so the last outcomes may reach the metrics a moment later: wait up to
+   * 5 s for {@code expected}.
+   */
+  private static long counted(RunMetrics metrics, long before, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    long counted = metrics.finished() - before;
+    while (counted < expected && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+      counted = metrics.finished() - before;
+    }
+    return counted;
+  }
+
   // ------------------------------------------------------------------------------------------------ latency
 
   private static boolean latency(String dsn, StressSettings settings) throws Exception {
@@ -269,8 +373,9 @@ public final class StressPostgresExample {
     ConcurrentLinkedQueue<Long> startNanos = new ConcurrentLinkedQueue<>();
     AtomicLong started = new AtomicLong();
     List<Long> enqueueNanos = new ArrayList<>();
-    try (TaskHarbor harbor = TaskHarbor.connect(runDsn);
-        TaskHarbor workerClient = TaskHarbor.connect(runDsn);
+    try (RunMetrics metrics = new RunMetrics(settings.metrics());
+        TaskHarbor harbor = metrics.connect(runDsn);
+        TaskHarbor workerClient = metrics.connect(runDsn);
         Worker worker = workerClient.newWorker()
             .queues("latency")
             .concurrency(settings.concurrency())

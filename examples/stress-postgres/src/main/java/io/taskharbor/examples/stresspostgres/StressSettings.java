@@ -10,7 +10,7 @@ import java.util.Map;
  */
 record StressSettings(
     Mode mode, int jobs, int queues, int workers, int concurrency, int fetchParallelism, int prefetch, int producers, int runs,
-    int warmupRuns, int enqueueBatch, String schema) {
+    int warmupRuns, int enqueueBatch, String schema, Metrics metrics) {
 
   /** What the handlers do. */
   enum Mode {
@@ -22,10 +22,21 @@ record StressSettings(
     LATENCY
   }
 
+  /** Which registry, if any, the run's clients publish TaskHarborMetrics to. */
+  enum Metrics {
+    /** No metrics listener: the baseline. */
+    NONE,
+    /** A SimpleMeterRegistry per client: the listener's cost alone. */
+    SIMPLE,
+    /** A PrometheusMeterRegistry per client, scraped once a second during the drain, as Prometheus would. */
+    PROMETHEUS
+  }
+
   static final String USAGE = String.join(System.lineSeparator(),
       "usage: StressPostgresExample [--mode=mixed|noop|latency] [--jobs=N] [--queues=N] [--workers=N]",
       "                             [--concurrency=N] [--fetch-parallelism=N] [--prefetch=N] [--producers=N] [--runs=N]",
       "                             [--warmup-runs=N] [--enqueue-batch=N] [--schema=NAME]",
+      "                             [--metrics[=none|simple|prometheus]]",
       "  --mode           mixed (default), noop or latency",
       "  --jobs           jobs per run (default 20000; latency mode: samples, default 200)",
       "  --queues         queues the jobs are spread over (default 4)",
@@ -38,7 +49,10 @@ record StressSettings(
       "  --warmup-runs    runs before those, not measured: class loading and JIT compilation (default 1)",
       "  --enqueue-batch  jobs per enqueueAll call (default 1000)",
       "  --schema         the PostgreSQL schema the run owns; DROPPED and re-created each run (default "
-          + "taskharbor_stress)");
+          + "taskharbor_stress)",
+      "  --metrics        bind TaskHarborMetrics to every client: prometheus (what --metrics alone means; scraped",
+      "                   once a second while draining), simple (a SimpleMeterRegistry, never read), or none",
+      "                   (default); each run then also checks that the listener counted every finished job");
 
   StressSettings {
     atLeast("jobs", jobs, 1);
@@ -60,6 +74,10 @@ record StressSettings(
   static StressSettings parse(List<String> args) {
     Map<String, String> values = new LinkedHashMap<>();
     for (String arg : args) {
+      if (arg.equals("--metrics")) {
+        values.put("metrics", "prometheus");
+        continue;
+      }
       int eq = arg.indexOf('=');
       if (!arg.startsWith("--") || eq < 3) {
         throw new IllegalArgumentException("arguments look like --name=value, got '" + arg + "'\n" + USAGE);
@@ -79,10 +97,11 @@ record StressSettings(
         integer(values, "runs", 1),
         integer(values, "warmup-runs", 1),
         integer(values, "enqueue-batch", 1000),
-        values.getOrDefault("schema", "taskharbor_stress"));
+        values.getOrDefault("schema", "taskharbor_stress"),
+        metrics(values.getOrDefault("metrics", "none")));
     values.keySet().removeAll(List.of(
         "mode", "jobs", "queues", "workers", "concurrency", "fetch-parallelism", "prefetch", "producers", "runs", "warmup-runs",
-        "enqueue-batch", "schema"));
+        "enqueue-batch", "schema", "metrics"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown argument(s) " + values.keySet() + "\n" + USAGE);
     }
@@ -96,6 +115,16 @@ record StressSettings(
       }
     }
     throw new IllegalArgumentException("--mode must be mixed, noop or latency, got '" + value + "'");
+  }
+
+  private static Metrics metrics(String value) {
+    for (Metrics m : Metrics.values()) {
+      if (m.name().equalsIgnoreCase(value)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("--metrics must be none, simple or prometheus (or --metrics alone, for "
+        + "prometheus), got '" + value + "'");
   }
 
   private static int integer(Map<String, String> values, String name, int defaultValue) {

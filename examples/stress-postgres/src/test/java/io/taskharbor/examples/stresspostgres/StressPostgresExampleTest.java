@@ -51,6 +51,16 @@ class StressPostgresExampleTest {
   }
 
   @Test
+  void withMetricsTheListenersCountEveryFinishedJob() throws Exception {
+    StressSettings settings = StressSettings.parse(List.of("--jobs=1000", "--workers=2", "--concurrency=4",
+        "--runs=1", "--warmup-runs=1", "--metrics", "--schema=" + schema));
+
+    assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
+    assertThat(StressPostgresExample.run(dsn(), StressSettings.parse(List.of("--mode=noop", "--jobs=500",
+        "--runs=1", "--warmup-runs=0", "--metrics=simple", "--schema=" + schema)))).isTrue();
+  }
+
+  @Test
   void theNoopBenchmarkWithPrefetchFinishesEveryJob() throws Exception {
     StressSettings settings = StressSettings.parse(List.of("--mode=noop", "--jobs=2000", "--prefetch=256",
         "--runs=2", "--warmup-runs=0", "--schema=" + schema));

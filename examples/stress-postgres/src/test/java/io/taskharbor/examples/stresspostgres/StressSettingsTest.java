@@ -3,6 +3,7 @@ package io.taskharbor.examples.stresspostgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskharbor.examples.stresspostgres.StressSettings.Metrics;
 import io.taskharbor.examples.stresspostgres.StressSettings.Mode;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,18 @@ class StressSettingsTest {
     assertThat(StressSettings.parse(List.of("--jobs=20_000", "--mode=NOOP")).jobs()).isEqualTo(20_000);
   }
 
+  @Test
+  void metricsAreOffUnlessAskedForAndTheFlagAloneMeansPrometheus() {
+    assertThat(StressSettings.parse(List.of()).metrics()).isEqualTo(Metrics.NONE);
+    assertThat(StressSettings.parse(List.of("--metrics")).metrics()).isEqualTo(Metrics.PROMETHEUS);
+    assertThat(StressSettings.parse(List.of("--mode=noop", "--metrics", "--jobs=10")).metrics())
+        .isEqualTo(Metrics.PROMETHEUS);
+    assertThat(StressSettings.parse(List.of("--metrics=simple")).metrics()).isEqualTo(Metrics.SIMPLE);
+    assertThat(StressSettings.parse(List.of("--metrics=Prometheus")).metrics()).isEqualTo(Metrics.PROMETHEUS);
+    assertThat(StressSettings.parse(List.of("--metrics=none")).metrics()).isEqualTo(Metrics.NONE);
+    assertThat(StressSettings.USAGE).contains("--metrics");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "--jobs=0            | --jobs must be at least 1",
@@ -35,6 +48,9 @@ class StressSettingsTest {
       "--mode=fast         | --mode must be mixed, noop or latency",
       "--schema=Public     | --schema must be a lower-case SQL identifier",
       "--colour=blue       | unknown argument(s) [colour]",
+      "--metrics=graphite  | --metrics must be none, simple or prometheus",
+      "--metrics=          | --metrics must be none, simple or prometheus",
+      "--metricsx          | arguments look like --name=value",
       "jobs=5              | arguments look like --name=value"})
   void aBadArgumentIsRefusedWithAMessageNamingIt(String argument, String message) {
     assertThatThrownBy(() -> StressSettings.parse(List.of(argument))).isInstanceOf(IllegalArgumentException.class)
