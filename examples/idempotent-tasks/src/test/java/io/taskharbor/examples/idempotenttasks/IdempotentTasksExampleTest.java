@@ -408,6 +408,8 @@ class IdempotentTasksExampleTest {
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           // The output holds ✓, ↻ and ✗: UTF-8 whatever the locale (the first for JDK 17, the second for 19+).
           "-Dsun.stdout.encoding=UTF-8", "-Dstdout.encoding=UTF-8",
+          // Short runs on a small machine: start fast, and leave the cores to the programs rather than the JIT.
+          "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           "-cp", System.getProperty("java.class.path"),
           main.getName()));
       command.addAll(List.of(args));
