@@ -110,8 +110,8 @@ public final class Producer {
       System.out.printf("✓ By id: %s - %s%n", byId.id(), describe(harbor, byId));
       Optional<JobRecord> byKey = harbor.findByIdempotencyKey(Orders.QUEUE, first.idempotencyKey());
       boolean sameTask = byKey.map(job -> job.id().equals(submitted.id())).orElse(false);
-      System.out.printf("✓ By key: %s -> %s (%s)%n", first.idempotencyKey(),
-          byKey.map(job -> job.id().toString()).orElse("none"), sameTask ? "same task" : "a different task!");
+      System.out.printf("%s By key: %s -> %s (%s)%n", sameTask ? "✓" : "✗", first.idempotencyKey(),
+          byKey.map(job -> job.id().toString()).orElse("none"), sameTask ? "same task" : "not the task of demo 1");
       for (Order order : orders.subList(1, orders.size())) {
         JobRecord job = harbor.get(ids.get(order)).orElseThrow();
         System.out.printf("  %s: %s%n", order.idempotencyKey(), describe(harbor, job));

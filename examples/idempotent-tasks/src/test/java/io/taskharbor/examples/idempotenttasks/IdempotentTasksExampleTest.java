@@ -72,7 +72,10 @@ class IdempotentTasksExampleTest {
     try (Connection c = ExampleEnv.connect(dsn); Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA " + schema);
     }
-    exampleDsn = ExampleEnv.withOption(dsn, "schema", schema);
+    // Small pools (a worker needs about five connections): the server may be shared with other test runs, and three
+    // programs with the default pool of ten, all kept open, would hold thirty connections.
+    exampleDsn = ExampleEnv.withOption(ExampleEnv.withOption(ExampleEnv.withOption(dsn, "schema", schema),
+        "poolSize", "6"), "minIdle", "1");
   }
 
   @AfterEach
