@@ -300,13 +300,10 @@ class IdempotentTasksExampleTest {
       QueueStats stats = harbor.stats(Orders.QUEUE);
       assertThat(stats.done()).as("none lost, none made twice").isEqualTo(orders.size());
     }
-    // leasedBy is the reserving node's id where the driver records it (the SPI's reserve with a holder); where it
-    // does not yet, every leasedBy is null and there is nothing to compare.
-    assertThat(nodesOf.get("worker-a")).hasSize(1);
-    assertThat(nodesOf.get("worker-b")).hasSize(1);
-    if (!nodesOf.get("worker-a").contains(null)) {
-      assertThat(nodesOf.get("worker-b")).doesNotContainAnyElementsOf(nodesOf.get("worker-a"));
-    }
+    // leasedBy is the reserving node's id: one per worker process, and never the other's.
+    assertThat(nodesOf.get("worker-a")).hasSize(1).doesNotContainNull();
+    assertThat(nodesOf.get("worker-b")).hasSize(1).doesNotContainNull();
+    assertThat(nodesOf.get("worker-b")).doesNotContainAnyElementsOf(nodesOf.get("worker-a"));
   }
 
   @Test
