@@ -246,14 +246,15 @@ class TckTeethTest {
   }
 
   @Test
-  @DisplayName("a driver that lets a stale term act fails the fencing rule and the coordination property test, and "
-      + "no other")
+  @DisplayName("a driver that lets a stale term act fails the fencing rule (and, most runs, the coordination property "
+      + "test), and no other")
   void aStaleTermThatActsIsCaught() {
     List<Finished> run = run(selectNestedClass(List.of(StaleTermActsDriver.Tck.class), DriverTck.Coordination.class),
         selectNestedClass(List.of(StaleTermActsDriver.Tck.class), DriverTck.Enqueue.class),
         selectNestedMethod(List.of(StaleTermActsDriver.Tck.class), DriverTck.Properties.class,
             "optional_prp03_coordinationSequencesMatchTheReferenceModel"));
-    assertThat(failedIds(run)).containsExactlyInAnyOrder("CRD-14", "PRP-03");
+    // CRD-14 fails every time; the random sequences of PRP-03 reach a stale term in most runs, not all.
+    assertThat(failedIds(run)).contains("CRD-14").isSubsetOf("CRD-14", "PRP-03");
     assertThat(run).filteredOn(f -> f.group().equals(group("Coordination")))
         .as("no coordination rule is skipped for a driver that offers the extension, but the untested one")
         .filteredOn(f -> f.status() == TestExecutionResult.Status.ABORTED).extracting(Finished::ruleId)
