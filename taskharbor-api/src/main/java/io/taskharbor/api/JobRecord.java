@@ -2,6 +2,7 @@ package io.taskharbor.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +35,10 @@ import org.jspecify.annotations.Nullable;
  * @param leasedBy the node that holds the lease, or held it on the job's latest attempt (the worker id), or null when
  *     no attempt has been made or the reserving worker did not say
  * @param startedAt when the latest attempt began (its reservation), or null when none was made
+ * @param cancelRequestedAt when an administrator asked to cancel the job while it ran, or null; the holding worker
+ *     then stops it and stores it CANCELED
+ * @param details the job's details log, oldest first: the lines its handlers wrote, across attempts (bounded by
+ *     {@link Detail#MAX_LINES} and {@link Detail#MAX_BYTES})
  */
 public record JobRecord(
     JobId id,
@@ -57,9 +62,12 @@ public record JobRecord(
     Instant updatedAt,
     @Nullable Instant finishedAt,
     @Nullable String leasedBy,
-    @Nullable Instant startedAt) {
+    @Nullable Instant startedAt,
+    @Nullable Instant cancelRequestedAt,
+    List<Detail> details) {
 
   public JobRecord {
+    details = List.copyOf(Objects.requireNonNull(details, "details"));
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(type, "type");
@@ -79,7 +87,8 @@ public record JobRecord(
       @Nullable String result, @Nullable String dlqReason, @Nullable Instant dlqFailedAt, Instant createdAt,
       Instant updatedAt, @Nullable Instant finishedAt) {
     this(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts, timeout, status, leaseToken,
-        leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt, finishedAt, null, null);
+        leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt, finishedAt, null, null, null,
+        List.of());
   }
 
   /** Returns whether the job is READY and due at {@code now} (run_at null or at or before now). */
@@ -122,6 +131,8 @@ public record JobRecord(
     b.finishedAt = finishedAt;
     b.leasedBy = leasedBy;
     b.startedAt = startedAt;
+    b.cancelRequestedAt = cancelRequestedAt;
+    b.details = details;
     return b;
   }
 
@@ -149,6 +160,8 @@ public record JobRecord(
     private @Nullable Instant finishedAt;
     private @Nullable String leasedBy;
     private @Nullable Instant startedAt;
+    private @Nullable Instant cancelRequestedAt;
+    private List<Detail> details = List.of();
 
     private Builder(JobId id, String queue, String type, String payload, Instant createdAt) {
       this.id = Objects.requireNonNull(id, "id");
@@ -267,11 +280,23 @@ public record JobRecord(
       return this;
     }
 
+    /** Sets cancelRequestedAt: when cancelling the running job was asked for, or null. */
+    public Builder cancelRequestedAt(@Nullable Instant cancelRequestedAt) {
+      this.cancelRequestedAt = cancelRequestedAt;
+      return this;
+    }
+
+    /** Sets the details log, oldest first; default none. */
+    public Builder details(List<Detail> details) {
+      this.details = Objects.requireNonNull(details, "details");
+      return this;
+    }
+
     /** Builds the record. */
     public JobRecord build() {
       return new JobRecord(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts, timeout,
           status, leaseToken, leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt,
-          finishedAt, leasedBy, startedAt);
+          finishedAt, leasedBy, startedAt, cancelRequestedAt, details);
     }
   }
 }

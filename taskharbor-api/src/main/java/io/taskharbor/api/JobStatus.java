@@ -7,7 +7,7 @@ package io.taskharbor.api;
  *  enqueue ─► READY ─reserve─► INFLIGHT ─ack─► DONE
  *               ▲                 │ └─fail / last attempt─► DLQ ─requeue─► READY
  *               └────retry────────┘
- *  READY ─cancel─► CANCELED
+ *  READY ─cancel─► CANCELED        READY ─pause─► PAUSED ─resume─► READY
  * </pre>
  *
  * A READY job whose run_at lies in the future is "scheduled"; it is still READY.
@@ -17,6 +17,11 @@ public enum JobStatus {
   READY,
   /** Leased by a worker until its lease expires. */
   INFLIGHT,
+  /**
+   * Held back by an administrator: never reserved until resumed, when it becomes READY again, due at its run_at.
+   * Only drivers that offer {@code io.taskharbor.spi.JobControls} store it.
+   */
+  PAUSED,
   /** Finished successfully. Terminal. */
   DONE,
   /** Failed for good (dead-letter queue). Terminal until an administrator requeues it. */

@@ -12,15 +12,22 @@ import java.util.Objects;
  * @param done DONE jobs not yet purged
  * @param dlq jobs in the dead-letter queue
  * @param canceled CANCELED jobs not yet purged
+ * @param paused PAUSED jobs
  */
-public record QueueStats(String queue, long ready, long scheduled, long inflight, long done, long dlq, long canceled) {
+public record QueueStats(
+    String queue, long ready, long scheduled, long inflight, long done, long dlq, long canceled, long paused) {
   public QueueStats {
     Objects.requireNonNull(queue, "queue");
   }
 
+  /** The counts as the first SPI version had them, with no paused jobs; build stats with {@link #builder} instead. */
+  public QueueStats(String queue, long ready, long scheduled, long inflight, long done, long dlq, long canceled) {
+    this(queue, ready, scheduled, inflight, done, dlq, canceled, 0);
+  }
+
   /** Returns the counts of a queue with no jobs. */
   public static QueueStats empty(String queue) {
-    return new QueueStats(queue, 0, 0, 0, 0, 0, 0);
+    return new QueueStats(queue, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /**
@@ -40,6 +47,7 @@ public record QueueStats(String queue, long ready, long scheduled, long inflight
     private long done;
     private long dlq;
     private long canceled;
+    private long paused;
 
     private Builder(String queue) {
       this.queue = Objects.requireNonNull(queue, "queue");
@@ -81,14 +89,20 @@ public record QueueStats(String queue, long ready, long scheduled, long inflight
       return this;
     }
 
+    /** Sets the PAUSED jobs. */
+    public Builder paused(long paused) {
+      this.paused = paused;
+      return this;
+    }
+
     /** Builds the counts. */
     public QueueStats build() {
-      return new QueueStats(queue, ready, scheduled, inflight, done, dlq, canceled);
+      return new QueueStats(queue, ready, scheduled, inflight, done, dlq, canceled, paused);
     }
   }
 
   /** Returns the number of jobs of the queue in any status. */
   public long total() {
-    return ready + scheduled + inflight + done + dlq + canceled;
+    return ready + scheduled + inflight + done + dlq + canceled + paused;
   }
 }

@@ -6,6 +6,7 @@ import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.assertj.core.api.SoftAssertions;
 import org.jspecify.annotations.Nullable;
 
@@ -171,7 +172,7 @@ public final class JobRecords {
     public JobRecord build() {
       return new JobRecord(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts, timeout,
           status, leaseToken, leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt,
-          finishedAt, leasedBy, startedAt);
+          finishedAt, leasedBy, startedAt, null, List.of());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.taskharbor.spi.support;
 
+import io.taskharbor.api.Detail;
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobNotFoundException;
 import io.taskharbor.api.JobNotInflightException;
@@ -10,6 +11,8 @@ import io.taskharbor.api.LeaseMismatchException;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.spi.Completion;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -47,12 +50,15 @@ public final class DriverRules {
     if (completion instanceof Completion.Fail) {
       return "fail";
     }
+    if (completion instanceof Completion.Cancel) {
+      return "cancel";
+    }
     return "release";
   }
 
   /**
    * Returns whether a completion of a job in {@code status} succeeds without changing anything, whatever the lease:
-   * ack of a DONE job, fail of a DONE or DLQ job. Checked before lease validation.
+   * ack of a DONE job, fail of a DONE or DLQ job, cancel of a CANCELED job. Checked before lease validation.
    */
   public static boolean isTerminalNoOp(Completion completion, JobStatus status) {
     if (completion instanceof Completion.Ack) {
@@ -60,6 +66,9 @@ public final class DriverRules {
     }
     if (completion instanceof Completion.Fail) {
       return status == JobStatus.DONE || status == JobStatus.DLQ;
+    }
+    if (completion instanceof Completion.Cancel) {
+      return status == JobStatus.CANCELED;
     }
     return false;
   }
@@ -89,5 +98,64 @@ public final class DriverRules {
       return new LeaseMismatchException(id);
     }
     return null;
+  }
+
+  /** The text of the marker line that says how many older detail lines were dropped. */
+  public static String droppedDetailsMarker(long dropped) {
+    return "... " + dropped + " earlier line(s) dropped";
+  }
+
+  /**
+   * Returns the details log after a completion added its lines: {@code stored} then {@code added}, keeping the newest
+   * lines within {@link Detail#MAX_LINES} lines and {@link Detail#MAX_BYTES} bytes of UTF-8 in all; when lines are
+   * dropped, the first line is a marker ({@link #droppedDetailsMarker}) counting every line dropped so far, stamped
+   * with the instant of the oldest line kept. Every driver applies this, so the stored log is the same everywhere.
+   */
+  public static List<Detail> appendDetails(List<Detail> stored, List<Detail> added) {
+    if (added.isEmpty()) {
+      return stored;
+    }
+    long alreadyDropped = 0;
+    List<Detail> all = new ArrayList<>(stored.size() + added.size());
+    for (Detail d : stored) {
+      if (all.isEmpty() && alreadyDropped == 0 && isMarker(d)) {
+        alreadyDropped = markerCount(d);
+        continue;
+      }
+      all.add(d);
+    }
+    all.addAll(added);
+    int keepFrom = 0;
+    long bytes = 0;
+    for (Detail d : all) {
+      bytes += Validation.utf8Length(d.text());
+    }
+    // Room for the marker line, if one is needed.
+    while (all.size() - keepFrom > (alreadyDropped + keepFrom > 0 ? Detail.MAX_LINES - 1 : Detail.MAX_LINES)
+        || bytes > (alreadyDropped + keepFrom > 0 ? Detail.MAX_BYTES - 64 : Detail.MAX_BYTES)) {
+      bytes -= Validation.utf8Length(all.get(keepFrom).text());
+      keepFrom++;
+    }
+    long dropped = alreadyDropped + keepFrom;
+    List<Detail> kept = new ArrayList<>(all.size() - keepFrom + 1);
+    if (dropped > 0) {
+      Instant at = keepFrom < all.size() ? all.get(keepFrom).at() : added.get(added.size() - 1).at();
+      kept.add(new Detail(at, droppedDetailsMarker(dropped)));
+    }
+    kept.addAll(all.subList(keepFrom, all.size()));
+    return List.copyOf(kept);
+  }
+
+  private static boolean isMarker(Detail d) {
+    return d.text().startsWith("... ") && d.text().endsWith(" earlier line(s) dropped");
+  }
+
+  private static long markerCount(Detail d) {
+    String number = d.text().substring(4, d.text().length() - " earlier line(s) dropped".length());
+    try {
+      return Long.parseLong(number);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 }
