@@ -1,9 +1,13 @@
 package io.taskharbor.engine;
 
+import io.taskharbor.api.Detail;
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobRecord;
 import io.taskharbor.engine.internal.RunningJob;
+import io.taskharbor.spi.support.Validation;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,11 +18,22 @@ final class DefaultJobContext<P> implements JobContext<P> {
 
   private final RunningJob job;
   private final P payload;
+  private final InstantSource clock;
   private @Nullable Object result;
 
-  DefaultJobContext(RunningJob job, P payload) {
+  DefaultJobContext(RunningJob job, P payload, InstantSource clock) {
     this.job = job;
     this.payload = payload;
+    this.clock = clock;
+  }
+
+  @Override
+  public void log(String line) {
+    String text = Validation.text(Objects.requireNonNull(line, "line must not be null"), "line");
+    if (text.length() > Detail.MAX_LINE_LENGTH) {
+      text = text.substring(0, Detail.MAX_LINE_LENGTH - 1) + "…";
+    }
+    job.log(new Detail(clock.instant(), text));
   }
 
   @Override

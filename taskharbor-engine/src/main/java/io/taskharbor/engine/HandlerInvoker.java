@@ -5,6 +5,7 @@ import io.taskharbor.engine.Worker.Registration;
 import io.taskharbor.engine.internal.Execution;
 import io.taskharbor.engine.internal.JobExecutor;
 import io.taskharbor.engine.internal.RunningJob;
+import java.time.InstantSource;
 import java.util.Map;
 
 /**
@@ -15,11 +16,13 @@ final class HandlerInvoker implements JobExecutor {
   private final String worker;
   private final Map<String, Registration<?>> handlers;
   private final PayloadCodec codec;
+  private final InstantSource clock;
 
-  HandlerInvoker(String worker, Map<String, Registration<?>> handlers, PayloadCodec codec) {
+  HandlerInvoker(String worker, Map<String, Registration<?>> handlers, PayloadCodec codec, InstantSource clock) {
     this.worker = worker;
     this.handlers = Map.copyOf(handlers);
     this.codec = codec;
+    this.clock = clock;
   }
 
   @Override
@@ -47,7 +50,7 @@ final class HandlerInvoker implements JobExecutor {
       // Not the payload's fault (a class that fails to load, say): another attempt, maybe elsewhere, may succeed.
       return new Execution.Threw(error);
     }
-    DefaultJobContext<P> context = new DefaultJobContext<>(job, payload);
+    DefaultJobContext<P> context = new DefaultJobContext<>(job, payload, clock);
     try {
       registration.handler().handle(context);
     } catch (Snooze snooze) {
@@ -59,6 +62,9 @@ final class HandlerInvoker implements JobExecutor {
     } catch (Throwable error) {
       if (job.cancelReason() == RunningJob.CancelReason.SHUTDOWN) {
         return new Execution.Abandoned();
+      }
+      if (job.cancelReason() == RunningJob.CancelReason.CANCELED) {
+        return new Execution.Canceled();
       }
       return new Execution.Threw(error);
     }

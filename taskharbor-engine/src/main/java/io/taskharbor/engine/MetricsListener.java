@@ -22,11 +22,12 @@ final class MetricsListener implements WorkerListener {
   private final LongAdder completionErrors = new LongAdder();
   private final LongAdder reserveErrors = new LongAdder();
   private final LongAdder heartbeatErrors = new LongAdder();
+  private final LongAdder canceled = new LongAdder();
 
   WorkerMetrics snapshot() {
     return new WorkerMetrics(reserved.sum(), succeeded.sum(), retried.sum(), failed.sum(), snoozed.sum(),
         released.sum(), lostLeases.sum(), refusedCompletions.sum(), completionErrors.sum(), reserveErrors.sum(),
-        heartbeatErrors.sum());
+        heartbeatErrors.sum(), canceled.sum());
   }
 
   @Override
@@ -57,6 +58,11 @@ final class MetricsListener implements WorkerListener {
   @Override
   public void released(JobRecord job) {
     released.increment();
+  }
+
+  @Override
+  public void canceled(JobRecord job) {
+    canceled.increment();
   }
 
   @Override

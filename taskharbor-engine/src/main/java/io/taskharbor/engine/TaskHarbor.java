@@ -13,7 +13,15 @@ import io.taskharbor.engine.event.TaskHarborListener;
 import io.taskharbor.engine.internal.ClusterNode;
 import io.taskharbor.engine.internal.Listeners;
 import io.taskharbor.engine.internal.NodeLease;
+import io.taskharbor.api.DefinitionException;
+import io.taskharbor.api.DefinitionStatus;
+import io.taskharbor.api.QueueOverview;
+import io.taskharbor.api.QueueSettings;
+import io.taskharbor.api.TaskDefinition;
 import io.taskharbor.spi.Coordination;
+import io.taskharbor.spi.Definitions;
+import io.taskharbor.spi.JobControls;
+import io.taskharbor.spi.QueueControls;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.Drivers;
 import io.taskharbor.spi.NewJob;
@@ -289,14 +297,184 @@ public final class TaskHarbor implements AutoCloseable {
   }
 
   /**
-   * Cancels a READY job (due or scheduled); canceling a canceled job does nothing.
+   * Cancels a job. A READY (or PAUSED) job becomes CANCELED at once. A running job is canceled too when the driver
+   * offers {@link JobControls}: its worker stops the handler at its next heartbeat (at once when the worker runs in
+   * this client) and stores it CANCELED; a handler that ignores the cancel still ends CANCELED, and its late outcome
+   * is dropped. Canceling a canceled job does nothing.
    *
-   * @throws io.taskharbor.api.InvalidJobStatusException if it is running or finished
+   * @throws io.taskharbor.api.InvalidJobStatusException if it is finished, or running on a driver without
+   *     {@link JobControls}
    */
   public void cancel(JobId id) {
     Objects.requireNonNull(id, "id must not be null");
     ensureOpen();
-    driver.cancel(id, now());
+    Optional<JobControls> controls = driver.extension(JobControls.class);
+    if (controls.isEmpty()) {
+      driver.cancel(id, now());
+      return;
+    }
+    controls.get().requestCancel(id, now());
+    for (Worker worker : runningWorkers) {
+      worker.heartbeatNow(id);
+    }
+  }
+
+  /**
+   * Pauses a READY job (due or scheduled): no worker reserves it until it is {@linkplain #resume resumed}.
+   *
+   * @throws io.taskharbor.api.InvalidJobStatusException if it is not READY or PAUSED
+   * @throws UnsupportedOperationException if the driver does not offer {@link JobControls}
+   */
+  public void pause(JobId id) {
+    Objects.requireNonNull(id, "id must not be null");
+    ensureOpen();
+    extension(JobControls.class, "pause a job").pause(id, now());
+  }
+
+  /**
+   * Resumes a PAUSED job: it is READY again, due at its run time.
+   *
+   * @throws io.taskharbor.api.InvalidJobStatusException if it is not PAUSED or READY
+   * @throws UnsupportedOperationException if the driver does not offer {@link JobControls}
+   */
+  public void resume(JobId id) {
+    Objects.requireNonNull(id, "id must not be null");
+    ensureOpen();
+    extension(JobControls.class, "resume a job").resume(id, now());
+  }
+
+  // ------------------------------------------------------------------------------------------------ queues
+
+  /** Returns a queue's settings (paused, concurrency limit), the defaults when never set. */
+  public QueueSettings queueSettings(String queue) {
+    Validation.queue(queue);
+    ensureOpen();
+    return extension(QueueControls.class, "read queue settings").settings(queue);
+  }
+
+  /**
+   * Pauses a queue for every worker of every node: nothing more of it is reserved; running jobs go on.
+   *
+   * @return the queue's settings as stored
+   */
+  public QueueSettings pauseQueue(String queue) {
+    return updateQueue(queue, s -> s.withPaused(true), "pause a queue");
+  }
+
+  /** Resumes a paused queue. */
+  public QueueSettings resumeQueue(String queue) {
+    return updateQueue(queue, s -> s.withPaused(false), "resume a queue");
+  }
+
+  /**
+   * Sets the most jobs of a queue that may run at once across every node (valid leases; 1 makes it serial), or
+   * removes the limit with null.
+   */
+  public QueueSettings setQueueConcurrency(String queue, @Nullable Integer limit) {
+    return updateQueue(queue, s -> s.withConcurrencyLimit(limit), "limit a queue's concurrency");
+  }
+
+  private QueueSettings updateQueue(String queue, java.util.function.UnaryOperator<QueueSettings> change,
+      String what) {
+    Validation.queue(queue);
+    ensureOpen();
+    QueueControls controls = extension(QueueControls.class, what);
+    return controls.update(queue, change.apply(controls.settings(queue)), now());
+  }
+
+  /** Returns every queue with jobs or settings, with its settings and counts, in one read. */
+  public List<QueueOverview> queues() {
+    ensureOpen();
+    return extension(QueueControls.class, "list the queues").queues(now());
+  }
+
+  // ------------------------------------------------------------------------------------------------ definitions
+
+  /**
+   * Stores a new task definition.
+   *
+   * @throws io.taskharbor.api.DefinitionException DUPLICATE if its alias is taken (deleted definitions keep theirs)
+   */
+  public TaskDefinition createDefinition(TaskDefinition definition) {
+    Objects.requireNonNull(definition, "definition must not be null");
+    ensureOpen();
+    return extension(Definitions.class, "store task definitions").create(definition, now());
+  }
+
+  /** Replaces a definition's title, description, status and memo. */
+  public TaskDefinition updateDefinition(TaskDefinition definition) {
+    Objects.requireNonNull(definition, "definition must not be null");
+    ensureOpen();
+    return extension(Definitions.class, "store task definitions").update(definition, now());
+  }
+
+  /** Returns the definition with this alias, deleted or not. */
+  public Optional<TaskDefinition> definition(String alias) {
+    Validation.type(alias);
+    ensureOpen();
+    return extension(Definitions.class, "read task definitions").find(alias);
+  }
+
+  /** Returns the definitions that are not deleted, by alias. */
+  public List<TaskDefinition> definitions() {
+    ensureOpen();
+    return extension(Definitions.class, "read task definitions").list(false);
+  }
+
+  /** Cancels a definition: enqueueing by its alias is refused from now on. */
+  public TaskDefinition cancelDefinition(String alias) {
+    Validation.type(alias);
+    ensureOpen();
+    return extension(Definitions.class, "store task definitions").cancel(alias, now());
+  }
+
+  /** Deletes a definition (softly: it is kept, marked deleted, and its alias stays taken). */
+  public TaskDefinition deleteDefinition(String alias) {
+    Validation.type(alias);
+    ensureOpen();
+    return extension(Definitions.class, "store task definitions").delete(alias, now());
+  }
+
+  /**
+   * Enqueues a job of the definition with this alias, which is the job's type, with {@code parameters} as its payload.
+   *
+   * @throws io.taskharbor.api.DefinitionException NOT_FOUND, CANCELED or DELETED, naming the alias
+   */
+  public EnqueueResult enqueueByAlias(String queue, String alias, Object parameters) {
+    Validation.queue(queue);
+    Validation.type(alias);
+    Objects.requireNonNull(parameters, "parameters must not be null");
+    ensureOpen();
+    TaskDefinition definition = extension(Definitions.class, "enqueue by alias").find(alias)
+        .orElseThrow(() -> new DefinitionException(alias, DefinitionException.Reason.NOT_FOUND, "enqueueByAlias"));
+    if (definition.deletedAt() != null) {
+      throw new DefinitionException(alias, DefinitionException.Reason.DELETED, "enqueueByAlias");
+    }
+    if (definition.status() != DefinitionStatus.ACTIVE) {
+      throw new DefinitionException(alias, DefinitionException.Reason.CANCELED, "enqueueByAlias");
+    }
+    return enqueue(JobRequest.builder(alias, parameters).queue(queue).build());
+  }
+
+  // ------------------------------------------------------------------------------------------------ explain
+
+  /**
+   * Says why a job is, or is not, running: due and waiting for a worker, scheduled, retrying, paused (the job or its
+   * queue), its queue at its concurrency limit (with the holders), no live node serving its queue, leased by a node
+   * until an instant (with the node's last heartbeat), or finished.
+   *
+   * @throws io.taskharbor.api.JobNotFoundException if no job has this id
+   */
+  public Explanation explain(JobId id) {
+    Objects.requireNonNull(id, "id must not be null");
+    ensureOpen();
+    JobRecord job = driver.get(id).orElseThrow(() -> new io.taskharbor.api.JobNotFoundException(id));
+    return Explainer.explain(job, now(), driver, distributed);
+  }
+
+  private <T> T extension(Class<T> type, String what) {
+    return driver.extension(type).orElseThrow(() -> new UnsupportedOperationException("cannot " + what + ": driver "
+        + driver.name() + " does not offer " + type.getSimpleName() + " (the memory and PostgreSQL drivers do)"));
   }
 
   /**

@@ -95,6 +95,31 @@ public final class Worker implements AutoCloseable {
     return runtime.isRunning();
   }
 
+  /**
+   * Stops this worker's work on one queue, the seed's {@code TaskQueueStopByName}: it reserves nothing more from it,
+   * and waits until the jobs of it that it holds have ended (running ones finish; prefetched ones run first), up to
+   * the shutdown timeout. The other queues go on. A stopped queue stays stopped for the life of the worker.
+   *
+   * @return whether every job of the queue ended within the shutdown timeout
+   * @throws IllegalArgumentException if this worker does not serve {@code queue}
+   */
+  public boolean stopQueue(String queue) {
+    if (!queues().contains(queue)) {
+      throw new IllegalArgumentException("this worker does not serve queue '" + queue + "': it serves " + queues());
+    }
+    try {
+      return runtime.stopQueue(queue, runtime.settings().shutdownTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Extends the lease of job {@code id} now if this worker holds it, so a cancel request is heard at once. */
+  void heartbeatNow(io.taskharbor.api.JobId id) {
+    runtime.heartbeatNow(id);
+  }
+
   /** Returns the queues this worker serves. */
   public List<String> queues() {
     return runtime.settings().queues();
@@ -120,6 +145,7 @@ public final class Worker implements AutoCloseable {
     private final TaskHarbor harbor;
     private final Set<String> queues = new LinkedHashSet<>();
     private final List<WorkerListener> listeners = new ArrayList<>();
+    private final Map<String, Integer> queueConcurrency = new LinkedHashMap<>();
     private @Nullable Duration leaseSafetyMargin;
     private final Map<String, Registration<?>> handlers = new LinkedHashMap<>();
     private int concurrency = 10;
@@ -152,6 +178,58 @@ public final class Worker implements AutoCloseable {
       this.queues.clear();
       this.queues.addAll(names);
       return this;
+    }
+
+    /**
+     * Limits how many jobs of one queue this worker holds at once (running or prefetched), within its overall {@link
+     * #concurrency}; the queue must be one of its {@link #queues}. A limit across every worker is the queue's own
+     * setting instead ({@code TaskHarbor.setQueueConcurrency}).
+     */
+    public Builder concurrency(String queue, int concurrency) {
+      Validation.queue(queue);
+      if (concurrency < 1 || concurrency > 10_000) {
+        throw new IllegalArgumentException("concurrency of queue '" + queue + "' must be between 1 and 10000 but was "
+            + concurrency);
+      }
+      queueConcurrency.put(queue, concurrency);
+      return this;
+    }
+
+    /**
+     * Runs {@code queue} serially on this worker, the seed's {@code TaskQueueRunSerial}: one job at a time, in reserve
+     * order ({@code concurrency(queue, 1)}). For one at a time across every worker, set the queue's concurrency limit
+     * to 1 as well ({@code TaskHarbor.setQueueConcurrency(queue, 1)}).
+     */
+    public Builder serial(String queue) {
+      return concurrency(queue, 1);
+    }
+
+    /**
+     * Registers the handler of the jobs enqueued by a task definition ({@code TaskHarbor.enqueueByAlias}): its alias is
+     * their type.
+     */
+    public <P> Builder handle(io.taskharbor.api.TaskDefinition definition, Class<P> payloadType,
+        JobHandler<P> handler) {
+      return handle(Objects.requireNonNull(definition, "definition must not be null").alias(), payloadType, handler);
+    }
+
+    /**
+     * Sets the handler told of every failed execution (the seed's {@code SetErrorHandler}), with the queue, the job,
+     * its type, the attempt and the error; what it throws is logged and never changes the job.
+     */
+    public Builder errorHandler(ErrorHandler errorHandler) {
+      Objects.requireNonNull(errorHandler, "errorHandler must not be null");
+      return listener(new WorkerListener() {
+        @Override
+        public void executionFailed(io.taskharbor.api.JobRecord job, Throwable error) {
+          try {
+            errorHandler.onError(new JobFailure(job.queue(), job.id(), job.type(), job.attempts(), job.maxAttempts(),
+                error));
+          } catch (Exception e) {
+            throw new IllegalStateException("the error handler threw", e); // logged by the listeners, never fatal
+          }
+        }
+      });
     }
 
     /** Sets the number of handler threads, the most jobs run at once; default 10. */
@@ -318,18 +396,25 @@ public final class Worker implements AutoCloseable {
             + "workerTimeout (" + cluster.workerTimeout() + "): the worker gives its jobs up that margin before the "
             + "others could count its node dead, and a heartbeat must come before that");
       }
+      List<String> served = queues.isEmpty() ? List.of(Limits.DEFAULT_QUEUE) : List.copyOf(queues);
+      for (String limited : queueConcurrency.keySet()) {
+        if (!served.contains(limited)) {
+          throw new IllegalArgumentException("concurrency(\"" + limited + "\", ...) names a queue this worker does "
+              + "not serve: it serves " + served);
+        }
+      }
       String name = "taskharbor-worker-" + WORKER_IDS.incrementAndGet();
-      RuntimeSettings settings = new RuntimeSettings(name,
-          queues.isEmpty() ? List.of(Limits.DEFAULT_QUEUE) : List.copyOf(queues),
+      RuntimeSettings settings = new RuntimeSettings(name, served,
           concurrency, leaseDuration, heartbeat, margin, pollInterval, shutdownTimeout, backoff::delay,
-          completionBatchSize, fetchCooldown, fetch, prefetch);
+          completionBatchSize, fetchCooldown, fetch, prefetch, queueConcurrency);
       MetricsListener metrics = new MetricsListener();
       List<WorkerListener> all = new ArrayList<>();
       all.add(metrics);
       all.addAll(harbor.listeners());
       all.addAll(listeners);
       WorkerRuntime runtime = new WorkerRuntime(settings, harbor.driver(), harbor.microsClock(),
-          new HandlerInvoker(name, handlers, harbor.codec()), new Listeners(all), harbor.nodeLease());
+          new HandlerInvoker(name, handlers, harbor.codec(), harbor.microsClock()), new Listeners(all),
+          harbor.nodeLease());
       return new Worker(harbor, runtime, metrics);
     }
 

@@ -16,6 +16,7 @@ package io.taskharbor.engine;
  * @param completionErrors storage errors while sending outcomes (each batch is retried)
  * @param reserveErrors storage errors while reserving
  * @param heartbeatErrors storage errors while extending leases
+ * @param canceled jobs stopped and stored CANCELED because an administrator canceled them while they ran
  */
 public record WorkerMetrics(
     long reserved,
@@ -28,4 +29,5 @@ public record WorkerMetrics(
     long refusedCompletions,
     long completionErrors,
     long reserveErrors,
-    long heartbeatErrors) {}
+    long heartbeatErrors,
+    long canceled) {}

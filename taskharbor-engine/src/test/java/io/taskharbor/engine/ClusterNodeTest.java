@@ -29,7 +29,7 @@ class ClusterNodeTest {
   record Work(int n) {}
 
   private static final DistributedMode FAST = DistributedMode.builder().heartbeatInterval(Duration.ofMillis(50))
-      .workerTimeout(Duration.ofMillis(400)).leaderTerm(Duration.ofMillis(300)).cleanupInterval(Duration.ofMillis(50))
+      .workerTimeout(Duration.ofMillis(400)).leaderTerm(Duration.ofMillis(600)).cleanupInterval(Duration.ofMillis(50))
       .build();
 
   private final FakeDriver driver = new FakeDriver();
@@ -99,19 +99,24 @@ class ClusterNodeTest {
       assertThat(a.isLeader() && b.isLeader()).as("two leaders at once").isFalse();
       Thread.sleep(5);
     }
+    // Under a loaded machine a leader may miss a renewal and be re-elected: take the term it holds once it maintained.
+    Await.until("the leader ran its maintenance", () -> {
+      TaskHarbor now = a.isLeader() ? a : b.isLeader() ? b : null;
+      return now != null && coordination.leaderCalls.contains("purge:" + now.leaderTerm().orElse(0));
+    });
     TaskHarbor leader = a.isLeader() ? a : b;
     TaskHarbor follower = leader == a ? b : a;
     long first = leader.leaderTerm().orElseThrow();
-    Await.until("the leader ran its maintenance", () -> coordination.leaderCalls.contains("purge:" + first));
     assertThat(coordination.leaderCalls).contains("recover:" + first, "remove:" + first);
 
     (leader == a ? wa : workers.get(1)).stop();
 
     Await.until("the other node leads", follower::isLeader);
-    assertThat(follower.leaderTerm().orElseThrow()).isEqualTo(first + 1);
+    long next = follower.leaderTerm().orElseThrow();
+    assertThat(next).as("a higher term").isGreaterThan(first);
     assertThat(leader.isLeader()).isFalse();
     assertThat(leadership).containsSubsequence(leader.nodeId() + " leads " + first,
-        leader.nodeId() + " stops " + first, follower.nodeId() + " leads " + (first + 1));
+        leader.nodeId() + " stops " + first, follower.nodeId() + " leads " + next);
   }
 
   @Test

@@ -52,6 +52,8 @@ final class FakeDriver implements Driver {
   private int requestedInFlight;
   private int handedOut;
   volatile Duration reserveDelay = Duration.ZERO;
+  /** Jobs an administrator asked to cancel: their heartbeat says so. */
+  final Set<JobId> cancelRequested = ConcurrentHashMap.newKeySet();
   /** When set, every heartbeat fails with it, as when the database cannot be reached. */
   volatile RuntimeException heartbeatFailure;
   /** When set, the driver offers it as its Coordination extension (distributed mode). */
@@ -168,6 +170,9 @@ final class FakeDriver implements Driver {
     if (j.status() != JobStatus.INFLIGHT) {
       throw new JobNotInflightException(id, j.status(), "extendLease");
     }
+    if (cancelRequested.contains(id)) {
+      throw new io.taskharbor.api.CancelRequestedException(id);
+    }
     return now.plus(lease);
   }
 
@@ -193,6 +198,8 @@ final class FakeDriver implements Driver {
         r = with(j, JobStatus.DONE, j.attempts(), null, null, j.runAt(), j.lastError(), now);
       } else if (c instanceof Completion.Retry retry) {
         r = with(j, JobStatus.READY, j.attempts(), null, null, retry.runAt(), retry.error(), now);
+      } else if (c instanceof Completion.Cancel) {
+        r = with(j, JobStatus.CANCELED, j.attempts(), null, null, j.runAt(), j.lastError(), now);
       } else if (c instanceof Completion.Release release) {
         r = with(j, JobStatus.READY, j.attempts() - 1, null, null, release.runAt(), j.lastError(), now);
       } else {
@@ -208,7 +215,7 @@ final class FakeDriver implements Driver {
 
   private static JobRecord with(JobRecord j, JobStatus status, int attempts, LeaseToken token, Instant expiry,
       Instant runAt, String lastError, Instant now) {
-    boolean finished = status == JobStatus.DONE || status == JobStatus.DLQ;
+    boolean finished = status == JobStatus.DONE || status == JobStatus.DLQ || status == JobStatus.CANCELED;
     return new JobRecord(j.id(), j.queue(), j.type(), j.payload(), j.priority(), runAt, j.idempotencyKey(), attempts,
         j.maxAttempts(), j.timeout(), status, token, expiry, lastError, null, status == JobStatus.DLQ ? "failed" : null,
         status == JobStatus.DLQ ? now : null, j.createdAt(), now, finished ? now : null);

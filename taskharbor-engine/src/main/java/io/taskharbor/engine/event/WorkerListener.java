@@ -45,6 +45,15 @@ public interface WorkerListener {
    */
   default void executed(JobRecord job, Duration duration) {}
 
+  /**
+   * An execution failed: the handler threw, its timeout passed, it failed permanently, or the job cannot run here (no
+   * handler for its type, a payload that cannot be decoded). Called before the outcome (a retry or the DLQ) is
+   * stored; {@code Worker.Builder.errorHandler} is built on this.
+   *
+   * @param error what failed
+   */
+  default void executionFailed(JobRecord job, Throwable error) {}
+
   /** The job's success was stored: it is DONE. */
   default void succeeded(JobRecord job) {}
 
@@ -82,6 +91,9 @@ public interface WorkerListener {
    * will be reported.
    */
   default void leaseLost(JobRecord job) {}
+
+  /** An administrator's cancel of the running job was carried out and stored: it is CANCELED. */
+  default void canceled(JobRecord job) {}
 
   /** The driver refused the job's outcome (another worker holds it now, or the lease expired first). */
   default void completionRefused(JobRecord job, JobStateException refusal) {}

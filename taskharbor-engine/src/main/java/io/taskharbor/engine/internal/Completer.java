@@ -175,6 +175,7 @@ final class Completer {
       case DEAD_LETTERED -> listeners.deadLettered(job, ((Completion.Fail) completion).reason());
       case SNOOZED -> listeners.snoozed(job, Objects.requireNonNull(((Completion.Release) completion).runAt()));
       case RELEASED -> listeners.released(job);
+      case CANCELED -> listeners.canceled(job);
     }
   }
 
@@ -206,9 +207,9 @@ final class Completer {
     Decision fallback;
     if (refused instanceof Completion.Retry retry) {
       fallback = new Decision(new Completion.Retry(job.id(), job.token(), retry.runAt(), "the error of this attempt "
-          + "could not be stored (" + why + ")"), Kind.RETRIED, e);
-    } else if (refused instanceof Completion.Release) {
-      fallback = p.decision();
+          + "could not be stored (" + why + ")"), Kind.RETRIED, e); // details dropped too: they may be the culprit
+    } else if (refused instanceof Completion.Release || refused instanceof Completion.Cancel) {
+      fallback = new Decision(withoutDetails(refused), p.decision().kind(), e);
     } else {
       String what = refused instanceof Completion.Ack ? "the handler succeeded, but its result could not be stored"
           : "the failure could not be stored as reported";
@@ -218,6 +219,13 @@ final class Completer {
     log.error("{}: the driver refused the outcome of job {} ({}); sending a plain {} instead", settings.name(),
         job.id(), e.toString(), fallback.completion().getClass().getSimpleName().toLowerCase(Locale.ROOT));
     send(List.of(new Pending(job, fallback, true)));
+  }
+
+  private static Completion withoutDetails(Completion c) {
+    if (c instanceof Completion.Release release) {
+      return new Completion.Release(release.id(), release.token(), release.runAt());
+    }
+    return new Completion.Cancel(c.id(), c.token());
   }
 
   /** Sleeps between retries of a failed call; while stopping, the retries (three at most) do not wait long. */

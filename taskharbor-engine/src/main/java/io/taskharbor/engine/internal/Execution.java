@@ -48,4 +48,7 @@ public sealed interface Execution {
 
   /** The worker gives the job back at shutdown, unfinished or unstarted. */
   record Abandoned() implements Execution {}
+
+  /** An administrator asked to cancel the job while it ran, and the worker stopped it. */
+  record Canceled() implements Execution {}
 }

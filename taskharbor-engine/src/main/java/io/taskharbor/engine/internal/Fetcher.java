@@ -37,6 +37,7 @@ final class Fetcher {
   private final Listeners listeners;
   private final Consumer<LeasedJob> launcher;
   private final NodeLease node;
+  private final QueueGate gate;
   private final Semaphore slots;
   private final List<Thread> threads;
   private final AtomicInteger rotation = new AtomicInteger();
@@ -52,13 +53,14 @@ final class Fetcher {
   private boolean woken;
 
   Fetcher(RuntimeSettings settings, Driver driver, Supplier<Instant> now, Listeners listeners,
-      Consumer<LeasedJob> launcher, NodeLease node) {
+      Consumer<LeasedJob> launcher, NodeLease node, QueueGate gate) {
     this.settings = settings;
     this.driver = driver;
     this.now = now;
     this.listeners = listeners;
     this.launcher = launcher;
     this.node = node;
+    this.gate = gate;
     this.slots = new Semaphore(settings.capacity());
     List<Thread> fetch = new ArrayList<>();
     for (int k = 0; k < settings.fetchParallelism(); k++) {
@@ -195,20 +197,27 @@ final class Fetcher {
     try {
       for (int i = 0; i < queues.size() && left > 0 && fetching; i++) {
         String queue = queues.get(Math.floorMod(start + i, queues.size()));
+        if (!gate.serves(queue)) {
+          continue;
+        }
+        int ask = Math.min(left, gate.room(queue));
+        if (ask <= 0) {
+          continue;
+        }
         List<LeasedJob> jobs;
         long began = System.nanoTime();
         reservesInFlight.incrementAndGet();
         try {
-          jobs = driver.reserve(queue, left, now.get(), settings.leaseDuration(), node.nodeId());
+          jobs = driver.reserve(queue, ask, now.get(), settings.leaseDuration(), node.nodeId());
         } finally {
           reservesInFlight.decrementAndGet();
         }
         Duration claim = Duration.ofNanos(System.nanoTime() - began);
-        if (jobs.size() > left) {
+        if (jobs.size() > ask) {
           throw new IllegalStateException("driver " + driver.name() + " returned " + jobs.size() + " jobs for a "
-              + "reserve of at most " + left + ", which breaks the driver contract; their leases will expire");
+              + "reserve of at most " + ask + ", which breaks the driver contract; their leases will expire");
         }
-        full |= jobs.size() == left;
+        full |= ask == left && jobs.size() == ask; // a reserve cut short by a queue's own limit says no backlog
         listeners.reserved(queue, records(jobs), claim);
         for (LeasedJob job : jobs) {
           launcher.accept(job);

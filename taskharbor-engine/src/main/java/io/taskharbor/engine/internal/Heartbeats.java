@@ -1,5 +1,6 @@
 package io.taskharbor.engine.internal;
 
+import io.taskharbor.api.CancelRequestedException;
 import io.taskharbor.api.JobStateException;
 import io.taskharbor.spi.Driver;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.Collection;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ final class Heartbeats {
   private final Listeners listeners;
   private final Collection<RunningJob> held;
   private final BiConsumer<RunningJob, String> lost;
+  private final Consumer<RunningJob> cancelRequested;
   private final NodeLease node;
   private final ScheduledThreadPoolExecutor timers;
   private final ScheduledThreadPoolExecutor fence;
@@ -40,15 +43,18 @@ final class Heartbeats {
   /**
    * @param held the jobs the worker holds (the fence sweeps them)
    * @param lost called with a job whose outcome the caller already claimed because its lease is lost, and why
+   * @param cancelRequested called with a job an administrator asked to cancel (its lease is still valid)
    */
   Heartbeats(RuntimeSettings settings, Driver driver, Supplier<Instant> now, Listeners listeners,
-      Collection<RunningJob> held, BiConsumer<RunningJob, String> lost, NodeLease node) {
+      Collection<RunningJob> held, BiConsumer<RunningJob, String> lost, Consumer<RunningJob> cancelRequested,
+      NodeLease node) {
     this.settings = settings;
     this.driver = driver;
     this.now = now;
     this.listeners = listeners;
     this.held = held;
     this.lost = lost;
+    this.cancelRequested = cancelRequested;
     this.node = node;
     this.timers = new ScheduledThreadPoolExecutor(2, WorkerRuntime.daemons(settings.name() + "-heartbeat-"));
     this.timers.setRemoveOnCancelPolicy(true);
@@ -94,6 +100,8 @@ final class Heartbeats {
     }
     try {
       job.leaseExtendedTo(driver.extendLease(job.id(), job.token(), now.get(), settings.leaseDuration()));
+    } catch (CancelRequestedException e) {
+      cancelRequested.accept(job);
     } catch (JobStateException e) {
       if (job.claimOutcome()) {
         lost.accept(job, e.getMessage());
@@ -104,6 +112,13 @@ final class Heartbeats {
       listeners.storageError("extendLease", e);
       log.warn("{}: heartbeat for job {} failed, will retry (the job is given up {} before its lease ends at {}): {}",
           settings.name(), job.id(), settings.leaseSafetyMargin(), job.leaseExpiresAt(), e.toString());
+    }
+  }
+
+  /** Extends the job's lease now, on a timer thread, instead of at its next heartbeat (a cancel may be waiting). */
+  void beatNow(RunningJob job) {
+    if (!job.timersStopped()) {
+      timers.execute(() -> beat(job));
     }
   }
 

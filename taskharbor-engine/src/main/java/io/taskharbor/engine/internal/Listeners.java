@@ -102,6 +102,16 @@ public final class Listeners implements TaskHarborListener {
   }
 
   @Override
+  public void executionFailed(JobRecord job, Throwable error) {
+    each("executionFailed", l -> l.executionFailed(job, error));
+  }
+
+  @Override
+  public void canceled(JobRecord job) {
+    each("canceled", l -> l.canceled(job));
+  }
+
+  @Override
   public void succeeded(JobRecord job) {
     each("succeeded", l -> l.succeeded(job));
   }

@@ -1,10 +1,13 @@
 package io.taskharbor.engine.internal;
 
+import io.taskharbor.api.Detail;
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.spi.LeasedJob;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +27,9 @@ public final class RunningJob {
     /** The job's timeout passed. */
     TIMEOUT,
     /** The worker stopped and the shutdown timeout passed. */
-    SHUTDOWN
+    SHUTDOWN,
+    /** An administrator asked to cancel the job. */
+    CANCELED
   }
 
   private final JobRecord record;
@@ -36,6 +41,7 @@ public final class RunningJob {
   private volatile boolean timersStopped;
   /** {@link System#nanoTime()} when a handler thread took the job up; 0 until then. */
   private volatile long startedNanos;
+  private final List<Detail> details = new ArrayList<>();
   private volatile @Nullable Future<?> heartbeat;
   private volatile @Nullable Future<?> timeout;
 
@@ -122,6 +128,26 @@ public final class RunningJob {
   java.time.@Nullable Duration runningFor() {
     long t = startedNanos;
     return t == 0 ? null : java.time.Duration.ofNanos(System.nanoTime() - t);
+  }
+
+  /**
+   * Appends a line to this attempt's details log: cut to {@link Detail#MAX_LINE_LENGTH} characters, the oldest lines
+   * dropped beyond {@link Detail#MAX_LINES} (the driver applies the byte bound and the marker when it stores them).
+   */
+  public void log(Detail line) {
+    synchronized (details) {
+      details.add(line);
+      if (details.size() > Detail.MAX_LINES) {
+        details.remove(0);
+      }
+    }
+  }
+
+  /** Returns this attempt's details log so far. */
+  List<Detail> details() {
+    synchronized (details) {
+      return List.copyOf(details);
+    }
   }
 
   /** Keeps the job's next heartbeat, unless its timers were stopped meanwhile (then cancels it at once). */

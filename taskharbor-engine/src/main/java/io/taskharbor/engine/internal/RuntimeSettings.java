@@ -2,6 +2,7 @@ package io.taskharbor.engine.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntFunction;
 
@@ -22,6 +23,7 @@ import java.util.function.IntFunction;
  * @param fetchCooldown how long a busy fetcher (or the completer) gathers a batch
  * @param fetchParallelism reserve calls in flight under a backlog
  * @param prefetch reserved jobs that may wait for a handler thread
+ * @param queueConcurrency the most jobs this worker holds at once per queue, for the queues that have a limit
  */
 public record RuntimeSettings(
     String name,
@@ -36,11 +38,13 @@ public record RuntimeSettings(
     int completionBatchSize,
     Duration fetchCooldown,
     int fetchParallelism,
-    int prefetch) {
+    int prefetch,
+    Map<String, Integer> queueConcurrency) {
 
   public RuntimeSettings {
     Objects.requireNonNull(name, "name");
     queues = List.copyOf(queues);
+    queueConcurrency = Map.copyOf(queueConcurrency);
     Objects.requireNonNull(retryDelay, "retryDelay");
   }
 

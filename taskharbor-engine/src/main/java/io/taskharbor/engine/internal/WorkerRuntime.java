@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,10 @@ public final class WorkerRuntime {
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Set<RunningJob> active = ConcurrentHashMap.newKeySet();
+  /** The jobs held per queue, for the queues' own limits and for stopping one queue. */
+  private final Map<String, AtomicInteger> heldByQueue = new ConcurrentHashMap<>();
+  private final Set<String> stoppedQueues = ConcurrentHashMap.newKeySet();
+  private final Object queueDrained = new Object();
   private final ThreadPoolExecutor handlerPool;
   private final Fetcher fetcher;
   private final Completer completer;
@@ -85,10 +90,22 @@ public final class WorkerRuntime {
     this.listeners = listeners;
     this.handlerPool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), daemons(settings.name() + "-handler-"));
-    this.fetcher = new Fetcher(settings, driver, this::now, listeners, this::launch, node);
+    this.fetcher = new Fetcher(settings, driver, this::now, listeners, this::launch, node, new QueueGate() {
+      @Override
+      public boolean serves(String queue) {
+        return !stoppedQueues.contains(queue);
+      }
+
+      @Override
+      public int room(String queue) {
+        Integer limit = settings.queueConcurrency().get(queue);
+        return limit == null ? Integer.MAX_VALUE : limit - held(queue);
+      }
+    });
     this.completer = new Completer(settings, driver, this::now, listeners, active::size, fetcher::reservesInFlight,
         this::finish);
-    this.heartbeats = new Heartbeats(settings, driver, this::now, listeners, active, this::lost, node);
+    this.heartbeats = new Heartbeats(settings, driver, this::now, listeners, active, this::lost,
+        this::cancelRequested, node);
   }
 
   /** Returns the settings. */
@@ -190,6 +207,7 @@ public final class WorkerRuntime {
   private void launch(LeasedJob leased) {
     RunningJob job = new RunningJob(leased);
     active.add(job);
+    heldByQueue.computeIfAbsent(job.record().queue(), q -> new AtomicInteger()).incrementAndGet();
     heartbeats.track(job);
     handlerPool.execute(() -> run(job));
   }
@@ -243,7 +261,7 @@ public final class WorkerRuntime {
     } catch (VirtualMachineError fatal) {
       // Do as little as possible in a JVM that may be out of memory: stop keeping the lease, report nothing.
       if (job.claimOutcome()) {
-        active.remove(job);
+        leave(job);
         job.stopTimers();
       }
       log.error("{}: job {} hit a virtual machine error; its lease will expire and it will run again (or move to "
@@ -278,8 +296,13 @@ public final class WorkerRuntime {
    * tells the listeners the execution is over if it had started, and queues the outcome for the completer.
    */
   private void submit(RunningJob job, Execution execution) {
-    Decision decision = policy.decide(job.record(), job.token(), execution, now());
+    Decision decision = policy.decide(job.record(), job.token(), execution, now(), job.details());
     JobRecord record = job.record();
+    if (decision.kind() == OutcomePolicy.Kind.RETRIED || decision.kind() == OutcomePolicy.Kind.DEAD_LETTERED) {
+      Throwable cause = decision.cause();
+      listeners.executionFailed(record, cause != null ? cause
+          : new IllegalStateException(((io.taskharbor.spi.Completion.Fail) decision.completion()).reason()));
+    }
     Duration ran = job.runningFor();
     if (ran != null) {
       listeners.executed(record, ran);
@@ -297,7 +320,7 @@ public final class WorkerRuntime {
 
   /** A job whose outcome the caller claimed lost its lease: cancel its handler, report nothing. */
   private void lost(RunningJob job, String why) {
-    active.remove(job);
+    leave(job);
     job.stopTimers();
     job.cancel(CancelReason.LOST_LEASE);
     listeners.leaseLost(job.record());
@@ -306,8 +329,76 @@ public final class WorkerRuntime {
   }
 
   private void finish(RunningJob job) {
-    active.remove(job);
+    leave(job);
     job.stopTimers();
+  }
+
+  /** The job is no longer this worker's: forget it, and tell whoever waits for its queue's room or its queue's end. */
+  private void leave(RunningJob job) {
+    if (!active.remove(job)) {
+      return;
+    }
+    String queue = job.record().queue();
+    AtomicInteger held = heldByQueue.get(queue);
+    int left = held == null ? 0 : held.decrementAndGet();
+    if (settings.queueConcurrency().containsKey(queue)) {
+      fetcher.wake(); // the queue has room again
+    }
+    if (left == 0 && stoppedQueues.contains(queue)) {
+      synchronized (queueDrained) {
+        queueDrained.notifyAll();
+      }
+    }
+  }
+
+  private int held(String queue) {
+    AtomicInteger held = heldByQueue.get(queue);
+    return held == null ? 0 : held.get();
+  }
+
+  /** An administrator asked to cancel the job: stop its handler and store it CANCELED. */
+  private void cancelRequested(RunningJob job) {
+    if (job.claimOutcome()) {
+      job.cancel(CancelReason.CANCELED);
+      log.info("{}: job {} ({}) is canceled by request; its handler is interrupted", settings.name(), job.id(),
+          job.record().type());
+      submit(job, new Execution.Canceled());
+    }
+  }
+
+  /**
+   * Stops reserving {@code queue} and waits, up to {@code timeout}, until this worker holds none of its jobs (the
+   * running ones finish, the prefetched ones run first); the other queues go on.
+   *
+   * @return whether the queue's jobs all ended within the timeout
+   */
+  public boolean stopQueue(String queue, Duration timeout) throws InterruptedException {
+    stoppedQueues.add(queue);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (queueDrained) {
+      while (held(queue) > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(queueDrained, left);
+      }
+    }
+    return true;
+  }
+
+  /** Returns the queues stopped on their own ({@link #stopQueue}). */
+  public Set<String> stoppedQueues() {
+    return Set.copyOf(stoppedQueues);
+  }
+
+  /** Extends the lease of job {@code id} now if this worker holds it (an administrator may have canceled it). */
+  public void heartbeatNow(io.taskharbor.api.JobId id) {
+    for (RunningJob job : active) {
+      if (job.id().equals(id)) {
+        heartbeats.beatNow(job);
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
