@@ -157,7 +157,12 @@ public final class Worker implements AutoCloseable {
     private int completionBatchSize = 500;
     private Duration fetchCooldown = Duration.ofMillis(5);
     private @Nullable Integer fetchParallelism;
-    private int prefetch;
+    /** The fixed prefetch, or -1 for the adaptive one's cap (16 times the concurrency). */
+    private int prefetch = -1;
+    private Duration prefetchWindow = Duration.ofMillis(DEFAULT_PREFETCH_WINDOW_MILLIS);
+
+    /** The adaptive prefetch's window by default, in milliseconds. */
+    public static final int DEFAULT_PREFETCH_WINDOW_MILLIS = 20;
 
     Builder(TaskHarbor harbor) {
       this.harbor = harbor;
@@ -312,19 +317,35 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Sets how many reserved jobs may wait in the worker for a handler thread; default 0: the worker then reserves
-     * only for free threads, and a reserved job never waits. With more, a busy worker reserves while its threads are
+     * Sets a fixed prefetch: how many reserved jobs may wait in the worker for a handler thread, always; 0 turns
+     * prefetch off (the worker reserves only for free threads, and a reserved job never waits). The default is the
+     * {@linkplain #adaptivePrefetch adaptive prefetch}. With a prefetch, a busy worker reserves while its threads are
      * still running, in bigger batches, so the threads do not sit idle for the reserve's round trip and the database
-     * spends less per job: worth it for many short jobs. The waiting jobs are leased (and heartbeated) meanwhile, so
-     * other workers cannot take them; keep it small when jobs run long. Their timeouts count from when they start, a
-     * job that lost its lease while it waited is not started, and those still waiting when the worker stops are given
-     * back at once, their attempt not spent.
+     * spends less per job. The waiting jobs are leased (and heartbeated) meanwhile, so other workers cannot take them.
+     * Their timeouts count from when they start, a job that lost its lease while it waited is not started, and those
+     * still waiting when the worker stops are given back at once, their attempt not spent.
      */
     public Builder prefetch(int prefetch) {
       if (prefetch < 0 || prefetch > 10_000) {
         throw new IllegalArgumentException("prefetch must be between 0 and 10000 but was " + prefetch);
       }
       this.prefetch = prefetch;
+      this.prefetchWindow = Duration.ZERO;
+      return this;
+    }
+
+    /**
+     * Sets the adaptive prefetch, the default: the worker reserves ahead only as many jobs as it finished in the last
+     * {@code window} (measured as a rate), at most 16 times its concurrency. Quick jobs then prefetch hundreds and
+     * drain several times faster; long jobs prefetch none, so other workers are not starved; and a reserved job waits
+     * for a thread about one window. Default window: {@value #DEFAULT_PREFETCH_WINDOW_MILLIS} ms.
+     */
+    public Builder adaptivePrefetch(Duration window) {
+      this.prefetchWindow = Validation.positive(window, "window");
+      if (prefetchWindow.compareTo(Duration.ofSeconds(10)) > 0) {
+        throw new IllegalArgumentException("window of the adaptive prefetch must be at most 10 s but was " + window);
+      }
+      this.prefetch = -1;
       return this;
     }
 
@@ -378,6 +399,7 @@ public final class Worker implements AutoCloseable {
         throw new IllegalArgumentException("heartbeatInterval (" + heartbeat + ") must be shorter than leaseDuration ("
             + leaseDuration + "), e.g. a third of it");
       }
+      int prefetch = this.prefetch >= 0 ? this.prefetch : Math.min(10_000, 16 * concurrency);
       int fetch = fetchParallelism != null ? fetchParallelism : 1;
       if (fetch > concurrency + prefetch) {
         throw new IllegalArgumentException("fetchParallelism (" + fetch + ") must not exceed concurrency + prefetch ("
@@ -406,7 +428,7 @@ public final class Worker implements AutoCloseable {
       String name = "taskharbor-worker-" + WORKER_IDS.incrementAndGet();
       RuntimeSettings settings = new RuntimeSettings(name, served,
           concurrency, leaseDuration, heartbeat, margin, pollInterval, shutdownTimeout, backoff::delay,
-          completionBatchSize, fetchCooldown, fetch, prefetch, queueConcurrency);
+          completionBatchSize, fetchCooldown, fetch, prefetch, prefetchWindow, queueConcurrency);
       MetricsListener metrics = new MetricsListener();
       List<WorkerListener> all = new ArrayList<>();
       all.add(metrics);

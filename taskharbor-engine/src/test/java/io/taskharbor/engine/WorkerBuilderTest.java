@@ -51,7 +51,9 @@ class WorkerBuilderTest {
     refused(() -> builder().completionBatchSize(0), "completionBatchSize");
     refused(() -> builder().fetchParallelism(0), "fetchParallelism");
     refused(() -> builder().fetchParallelism(65), "fetchParallelism");
-    refused(() -> builder().concurrency(2).fetchParallelism(3).build(), "fetchParallelism");
+    refused(() -> builder().concurrency(2).prefetch(0).fetchParallelism(3).build(), "fetchParallelism");
+    assertThat(builder().concurrency(2).fetchParallelism(3).build())
+        .as("the adaptive prefetch (the default) leaves room for more fetchers than threads").isNotNull();
     assertThat(builder().concurrency(2).prefetch(1).fetchParallelism(3).build()).isNotNull();
     refused(() -> builder().concurrency(2).prefetch(1).fetchParallelism(4).build(), "concurrency + prefetch");
     refused(() -> builder().leaseSafetyMargin(Duration.ZERO), "leaseSafetyMargin");

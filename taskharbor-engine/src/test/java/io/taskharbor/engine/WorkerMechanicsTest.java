@@ -76,7 +76,7 @@ class WorkerMechanicsTest {
     addJobs("a", 300);
     addJobs("b", 300);
     int concurrency = 4;
-    start(harbor.newWorker().queues("a", "b").concurrency(concurrency).fetchParallelism(2)
+    start(harbor.newWorker().queues("a", "b").concurrency(concurrency).prefetch(0).fetchParallelism(2)
         .pollInterval(Duration.ofMillis(20))
         .handle("work", Work.class, job -> {
           try {
@@ -119,6 +119,56 @@ class WorkerMechanicsTest {
         .isLessThanOrEqualTo(concurrency + prefetch));
     assertThat(calls).as("some reserve asked for more than the handler threads")
         .anySatisfy(call -> assertThat(call.max() + call.taken()).isGreaterThan(concurrency));
+  }
+
+  @Test
+  @DisplayName("by default the prefetch adapts: quick jobs make a worker reserve ahead of its threads, within the cap "
+      + "of 16 times its concurrency")
+  void theAdaptivePrefetchGrowsForQuickJobs() throws Exception {
+    addJobs("a", 3_000);
+    int concurrency = 2;
+    start(harbor.newWorker().queues("a").concurrency(concurrency)
+        .handle("work", Work.class, job -> driver.handlerFinished()));
+
+    await("3000 jobs are done", () -> driver.count(JobStatus.DONE) == 3_000);
+
+    List<ReserveCall> calls = List.copyOf(driver.reserves);
+    assertThat(calls).allSatisfy(call -> assertThat(call.max() + call.taken()).as("max + taken of %s", call)
+        .isLessThanOrEqualTo(concurrency + 16 * concurrency));
+    assertThat(calls).as("some reserve asked for more than the handler threads")
+        .anySatisfy(call -> assertThat(call.max() + call.taken()).isGreaterThan(concurrency));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"adaptive prefetch (the default)", "fixed prefetch 32"})
+  @DisplayName("a worker busy with long jobs holds no backlog by default, so a second worker gets its share; a fixed "
+      + "prefetch holds the backlog back from it")
+  void longJobsAreLeftForOtherWorkers(String prefetch) throws Exception {
+    addJobs("a", 24);
+    Map<String, AtomicInteger> ran = new ConcurrentHashMap<>();
+    boolean fixed = prefetch.startsWith("fixed");
+    Worker.Builder first = harbor.newWorker().queues("a").concurrency(2);
+    if (fixed) {
+      first.prefetch(32);
+    }
+    start(first.handle("work", Work.class, job -> {
+      ran.computeIfAbsent("first", k -> new AtomicInteger()).incrementAndGet();
+      Thread.sleep(60);
+    }));
+    await("the first worker runs a job", () -> ran.containsKey("first"));
+    start(harbor.newWorker().queues("a").concurrency(2).handle("work", Work.class, job -> {
+      ran.computeIfAbsent("second", k -> new AtomicInteger()).incrementAndGet();
+      Thread.sleep(60);
+    }));
+
+    await("the 24 jobs are done", () -> driver.count(JobStatus.DONE) == 24);
+
+    int second = ran.getOrDefault("second", new AtomicInteger()).get();
+    if (fixed) {
+      assertThat(second).as("jobs the second worker ran while the first held the backlog").isZero();
+    } else {
+      assertThat(second).as("jobs of 24 the second worker ran").isGreaterThanOrEqualTo(8);
+    }
   }
 
   @Test

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,7 +37,7 @@ final class Fetcher {
   private final Consumer<LeasedJob> launcher;
   private final NodeLease node;
   private final QueueGate gate;
-  private final Semaphore slots;
+  private final Slots slots;
   private final List<Thread> threads;
   private final AtomicInteger rotation = new AtomicInteger();
   private final AtomicInteger reservesInFlight = new AtomicInteger();
@@ -61,7 +60,7 @@ final class Fetcher {
     this.launcher = launcher;
     this.node = node;
     this.gate = gate;
-    this.slots = new Semaphore(settings.capacity());
+    this.slots = new Slots(settings.concurrency(), settings.prefetch(), settings.prefetchWindow().toNanos());
     List<Thread> fetch = new ArrayList<>();
     for (int k = 0; k < settings.fetchParallelism(); k++) {
       int index = k;
@@ -84,6 +83,11 @@ final class Fetcher {
 
   boolean isFetching() {
     return fetching;
+  }
+
+  /** Returns the prefetch the worker allows now (the cap, or what the adaptive prefetch measured). */
+  int prefetch() {
+    return slots.prefetch();
   }
 
   int reservesInFlight() {
@@ -151,9 +155,9 @@ final class Fetcher {
    * a thread only if it is prefetched.
    */
   private int takeSlots() {
-    int capacity = settings.capacity();
+    int free = slots.free();
+    int capacity = slots.limit();
     int share = backlog ? (capacity + threads.size() - 1) / threads.size() : capacity;
-    int free = slots.availablePermits();
     if (free > 0 && free < share) {
       long start = System.nanoTime();
       long deadline = start + settings.fetchCooldown().toNanos();
@@ -167,8 +171,8 @@ final class Fetcher {
             break;
           }
           int before = free;
-          waitFor(() -> slots.availablePermits() != before, left);
-          int nowFree = slots.availablePermits();
+          waitFor(() -> slots.freeNow() != before, left);
+          int nowFree = slots.freeNow();
           if (nowFree > free) {
             lastFreed = System.nanoTime();
           }
@@ -179,7 +183,7 @@ final class Fetcher {
       }
     }
     int taken = 0;
-    while (taken < share && fetching && slots.tryAcquire()) {
+    while (taken < share && fetching && slots.tryTake()) {
       taken++;
     }
     return taken;
@@ -226,7 +230,7 @@ final class Fetcher {
       }
     } finally {
       if (left > 0) {
-        slots.release(left);
+        slots.giveBack(left);
       }
     }
     return full;
@@ -262,7 +266,7 @@ final class Fetcher {
    * slots) is not woken for nothing.
    */
   void freeSlot() {
-    slots.release();
+    slots.finished();
     if (slotWaiters.get() > 0) {
       wakeLock.lock();
       try {
@@ -277,7 +281,7 @@ final class Fetcher {
   private void awaitSlot(Duration timeout) {
     slotWaiters.incrementAndGet();
     try {
-      waitFor(() -> slots.availablePermits() > 0, timeout.toNanos());
+      waitFor(() -> slots.freeNow() > 0, timeout.toNanos());
     } finally {
       slotWaiters.decrementAndGet();
     }

@@ -22,7 +22,9 @@ import java.util.function.IntFunction;
  * @param completionBatchSize the most outcomes per driver call
  * @param fetchCooldown how long a busy fetcher (or the completer) gathers a batch
  * @param fetchParallelism reserve calls in flight under a backlog
- * @param prefetch reserved jobs that may wait for a handler thread
+ * @param prefetch the most reserved jobs that may wait for a handler thread
+ * @param prefetchWindow the adaptive prefetch's window (reserve ahead what the worker finishes in it, up to {@code
+ *     prefetch}), or zero for a fixed prefetch
  * @param queueConcurrency the most jobs this worker holds at once per queue, for the queues that have a limit
  */
 public record RuntimeSettings(
@@ -39,6 +41,7 @@ public record RuntimeSettings(
     Duration fetchCooldown,
     int fetchParallelism,
     int prefetch,
+    Duration prefetchWindow,
     Map<String, Integer> queueConcurrency) {
 
   public RuntimeSettings {
@@ -46,6 +49,7 @@ public record RuntimeSettings(
     queues = List.copyOf(queues);
     queueConcurrency = Map.copyOf(queueConcurrency);
     Objects.requireNonNull(retryDelay, "retryDelay");
+    Objects.requireNonNull(prefetchWindow, "prefetchWindow");
   }
 
   /** Handler threads plus prefetched jobs: how many jobs the worker may hold at once. */

@@ -74,9 +74,10 @@ public final class StressPostgresExample {
   /** Runs the stress example against the database of {@code dsn}; returns whether every check passed. */
   static boolean run(String dsn, StressSettings settings) throws Exception {
     System.out.printf(Locale.ROOT, "stress: %s, %d jobs, %d queues, %d producer(s), %d worker(s) x %d handler threads "
-            + "(fetch parallelism %d, prefetch %d), %d run(s) after %d warm-up run(s), schema %s, metrics %s%n",
+            + "(fetch parallelism %d, prefetch %s), %d run(s) after %d warm-up run(s), schema %s, metrics %s%n",
         settings.mode().name().toLowerCase(Locale.ROOT), settings.jobs(), settings.queues(), settings.producers(),
-        settings.workers(), settings.concurrency(), settings.fetchParallelism(), settings.prefetch(), settings.runs(),
+        settings.workers(), settings.concurrency(), settings.fetchParallelism(),
+        settings.prefetch() == null ? "adaptive" : settings.prefetch(), settings.runs(),
         settings.warmupRuns(), settings.schema(), settings.metrics().name().toLowerCase(Locale.ROOT));
 
     return settings.mode() == Mode.LATENCY ? latency(dsn, settings) : throughput(dsn, settings);
@@ -298,9 +299,11 @@ public final class StressPostgresExample {
         .queues(queues.toArray(String[]::new))
         .concurrency(settings.concurrency())
         .fetchParallelism(settings.fetchParallelism())
-        .prefetch(settings.prefetch())
         .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200)))
         .handle(OK, Work.class, job -> {});
+    if (settings.prefetch() != null) {
+      builder.prefetch(settings.prefetch());
+    }
     if (settings.mode() == Mode.MIXED) {
       builder
           .handle(FLAKY, Work.class, job -> {

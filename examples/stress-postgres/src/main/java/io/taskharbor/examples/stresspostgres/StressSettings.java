@@ -6,11 +6,12 @@ import java.util.Map;
 
 /**
  * The stress run's settings, parsed from {@code --name=value} arguments. Every value is checked; a bad one is an
- * {@link IllegalArgumentException} that names the argument and what it accepts.
+ * {@link IllegalArgumentException} that names the argument and what it accepts. {@code prefetch} is null for the
+ * worker's default, the adaptive prefetch.
  */
 record StressSettings(
-    Mode mode, int jobs, int queues, int workers, int concurrency, int fetchParallelism, int prefetch, int producers, int runs,
-    int warmupRuns, int enqueueBatch, String schema, Metrics metrics) {
+    Mode mode, int jobs, int queues, int workers, int concurrency, int fetchParallelism, Integer prefetch,
+    int producers, int runs, int warmupRuns, int enqueueBatch, String schema, Metrics metrics) {
 
   /** What the handlers do. */
   enum Mode {
@@ -43,7 +44,7 @@ record StressSettings(
       "  --workers        Worker instances, each with its own driver connection pool (default 1)",
       "  --concurrency    handler threads per worker (default 16)",
       "  --fetch-parallelism  reserves each worker keeps in flight under a backlog (default: the worker's, 1)",
-      "  --prefetch       reserved jobs each worker may hold waiting for a handler thread (default: the worker's, 0)",
+      "  --prefetch       reserved jobs each worker may hold waiting for a handler thread (default: the worker's adaptive prefetch)",
       "  --producers      threads that enqueue the batches at once, each on its own connection (default 4)",
       "  --runs           measured repetitions; the median is reported (default 1)",
       "  --warmup-runs    runs before those, not measured: class loading and JIT compilation (default 1)",
@@ -60,7 +61,9 @@ record StressSettings(
     atLeast("workers", workers, 1);
     atLeast("concurrency", concurrency, 1);
     atLeast("fetch-parallelism", fetchParallelism, 1);
-    atLeast("prefetch", prefetch, 0);
+    if (prefetch != null) {
+      atLeast("prefetch", prefetch, 0);
+    }
     atLeast("producers", producers, 1);
     atLeast("runs", runs, 1);
     atLeast("warmup-runs", warmupRuns, 0);
@@ -92,7 +95,7 @@ record StressSettings(
         integer(values, "workers", 1),
         integer(values, "concurrency", 16),
         integer(values, "fetch-parallelism", 1),
-        integer(values, "prefetch", 0),
+        values.containsKey("prefetch") ? Integer.valueOf(integer(values, "prefetch", 0)) : null,
         integer(values, "producers", 4),
         integer(values, "runs", 1),
         integer(values, "warmup-runs", 1),

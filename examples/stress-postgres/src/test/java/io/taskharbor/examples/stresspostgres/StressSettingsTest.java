@@ -19,7 +19,7 @@ class StressSettingsTest {
     assertThat(s.mode()).isEqualTo(Mode.MIXED);
     assertThat(List.of(s.jobs(), s.queues(), s.workers(), s.concurrency(), s.fetchParallelism(), s.producers(),
         s.runs(), s.warmupRuns(), s.enqueueBatch())).containsExactly(20_000, 4, 1, 16, 1, 4, 1, 1, 1000);
-    assertThat(s.prefetch()).isZero();
+    assertThat(s.prefetch()).as("the worker's adaptive prefetch").isNull();
     assertThat(StressSettings.parse(List.of("--prefetch=256")).prefetch()).isEqualTo(256);
     assertThat(StressSettings.parse(List.of("--mode=latency")).jobs()).isEqualTo(200);
     assertThat(StressSettings.parse(List.of("--jobs=20_000", "--mode=NOOP")).jobs()).isEqualTo(20_000);
