@@ -34,6 +34,7 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -214,13 +215,36 @@ public final class TaskHarbor implements AutoCloseable {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    List<EnqueueResult> results = driver.enqueue(jobs, now());
+    Instant now = now();
+    List<EnqueueResult> results = driver.enqueue(jobs, now);
     if (!listenerList.isEmpty()) {
       for (int i = 0; i < jobs.size(); i++) {
         listeners.enqueued(jobs.get(i).queue(), jobs.get(i).type(), results.get(i));
       }
     }
+    if (!runningWorkers.isEmpty()) {
+      wakeWorkers(jobs, results, now);
+    }
     return results;
+  }
+
+  /**
+   * Wakes this client's own idle workers that serve a queue which just got a due job, at once and without the
+   * driver's notification round trip (which still wakes the workers of other clients and processes).
+   */
+  private void wakeWorkers(List<NewJob> jobs, List<EnqueueResult> results, Instant now) {
+    Set<String> due = new HashSet<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      Instant runAt = jobs.get(i).runAt();
+      if (results.get(i).created() && (runAt == null || !runAt.isAfter(now))) {
+        due.add(jobs.get(i).queue());
+      }
+    }
+    for (Worker worker : runningWorkers) {
+      for (String queue : due) {
+        worker.wake(queue);
+      }
+    }
   }
 
   /**

@@ -115,6 +115,11 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /** Wakes this worker's fetcher if it serves {@code queue}: a job of it was just enqueued through its client. */
+  void wake(String queue) {
+    runtime.wake(queue);
+  }
+
   /** Extends the lease of job {@code id} now if this worker holds it, so a cancel request is heard at once. */
   void heartbeatNow(io.taskharbor.api.JobId id) {
     runtime.heartbeatNow(id);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobRequest;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.engine.FakeDriver.ReserveCall;
 import io.taskharbor.spi.Completion;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,6 +70,26 @@ class WorkerMechanicsTest {
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
     Await.until(what, condition);
+  }
+
+  @Test
+  @DisplayName("a job enqueued through the worker's own client wakes it at once, with no notification from the driver; "
+      + "a job of another queue or one scheduled later does not")
+  void theWorkersOwnClientWakesItAtOnce() throws Exception {
+    start(harbor.newWorker().queues("a").concurrency(2).pollInterval(Duration.ofHours(1))
+        .handle("work", Work.class, job -> {}));
+    await("the worker's first reserve found nothing", () -> !driver.reserves.isEmpty());
+    Thread.sleep(50); // let that reserve return; the worker now sleeps its poll interval of an hour
+    int idle = driver.reserves.size();
+
+    harbor.enqueue(JobRequest.builder("work", new Work(1)).queue("other").build());
+    harbor.enqueue(JobRequest.builder("work", new Work(2)).queue("a").runAt(Instant.now().plusSeconds(3600)).build());
+    Thread.sleep(200);
+    assertThat(driver.reserves).as("reserves after jobs the worker cannot run now").hasSize(idle);
+
+    JobId id = harbor.enqueue(JobRequest.builder("work", new Work(3)).queue("a").build()).id();
+    await("the due job runs long before the poll interval", () -> driver.get(id).orElseThrow().status()
+        == JobStatus.DONE);
   }
 
   @Test

@@ -136,11 +136,7 @@ public final class WorkerRuntime {
     }
     Optional<WakeUpNotifications> notifications = driver.extension(WakeUpNotifications.class);
     if (notifications.isPresent()) {
-      subscription = notifications.get().subscribe(queue -> {
-        if (settings.queues().contains(queue)) {
-          fetcher.wake();
-        }
-      });
+      subscription = notifications.get().subscribe(this::wake);
     }
     heartbeats.start();
     completer.start();
@@ -390,6 +386,13 @@ public final class WorkerRuntime {
   /** Returns the queues stopped on their own ({@link #stopQueue}). */
   public Set<String> stoppedQueues() {
     return Set.copyOf(stoppedQueues);
+  }
+
+  /** Wakes the fetcher if this worker serves {@code queue}, which has a due job (a notification, or its client). */
+  public void wake(String queue) {
+    if (settings.queues().contains(queue)) {
+      fetcher.wake();
+    }
   }
 
   /** Extends the lease of job {@code id} now if this worker holds it (an administrator may have canceled it). */

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * after 3 attempts, 5% scheduled up to a second ahead; one job in ten has an idempotency key, one in fifty of those a
  * key already used, which must not create a job); {@code noop} (every handler returns at once: the queue's own
  * throughput); {@code latency} (jobs enqueued one at a time into an idle worker whose poll interval is 5 s, so only a
- * LISTEN/NOTIFY wake-up starts them quickly: prints the enqueue-to-start latency).
+ * LISTEN/NOTIFY wake-up starts them quickly: prints the enqueue-to-start latency); {@code latency-shared} (the same
+ * with the worker in the enqueuing client, which wakes it without the database).
  *
  * <p>With {@code --metrics}, every client publishes {@link TaskHarborMetrics} to a registry of its own, as one process
  * each would (a Prometheus registry scraped once a second while draining, or with {@code --metrics=simple} a
@@ -80,7 +81,8 @@ public final class StressPostgresExample {
         settings.prefetch() == null ? "adaptive" : settings.prefetch(), settings.runs(),
         settings.warmupRuns(), settings.schema(), settings.metrics().name().toLowerCase(Locale.ROOT));
 
-    return settings.mode() == Mode.LATENCY ? latency(dsn, settings) : throughput(dsn, settings);
+    return settings.mode() == Mode.LATENCY || settings.mode() == Mode.LATENCY_SHARED ? latency(dsn, settings)
+        : throughput(dsn, settings);
   }
 
   // ------------------------------------------------------------------------------------------------ throughput
@@ -378,8 +380,8 @@ public final class StressPostgresExample {
     List<Long> enqueueNanos = new ArrayList<>();
     try (RunMetrics metrics = new RunMetrics(settings.metrics());
         TaskHarbor harbor = metrics.connect(runDsn);
-        TaskHarbor workerClient = metrics.connect(runDsn);
-        Worker worker = workerClient.newWorker()
+        TaskHarbor other = settings.mode() == Mode.LATENCY ? metrics.connect(runDsn) : null;
+        Worker worker = (other != null ? other : harbor).newWorker()
             .queues("latency")
             .concurrency(settings.concurrency())
             .pollInterval(Duration.ofSeconds(5))

@@ -19,8 +19,10 @@ record StressSettings(
     MIXED,
     /** Handlers that return at once: measures the queue itself (enqueue and drain throughput). */
     NOOP,
-    /** One job at a time into an idle worker: measures enqueue-to-start latency. */
-    LATENCY
+    /** One job at a time into an idle worker of another client: measures enqueue-to-start latency. */
+    LATENCY,
+    /** As {@link #LATENCY}, but the worker runs in the enqueuing client, which wakes it without the database. */
+    LATENCY_SHARED
   }
 
   /** Which registry, if any, the run's clients publish TaskHarborMetrics to. */
@@ -34,11 +36,11 @@ record StressSettings(
   }
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "usage: StressPostgresExample [--mode=mixed|noop|latency] [--jobs=N] [--queues=N] [--workers=N]",
+      "usage: StressPostgresExample [--mode=mixed|noop|latency|latency-shared] [--jobs=N] [--queues=N] [--workers=N]",
       "                             [--concurrency=N] [--fetch-parallelism=N] [--prefetch=N] [--producers=N] [--runs=N]",
       "                             [--warmup-runs=N] [--enqueue-batch=N] [--schema=NAME]",
       "                             [--metrics[=none|simple|prometheus]]",
-      "  --mode           mixed (default), noop or latency",
+      "  --mode           mixed (default), noop, latency or latency-shared (the worker in the enqueuing client)",
       "  --jobs           jobs per run (default 20000; latency mode: samples, default 200)",
       "  --queues         queues the jobs are spread over (default 4)",
       "  --workers        Worker instances, each with its own driver connection pool (default 1)",
@@ -90,7 +92,7 @@ record StressSettings(
     Mode mode = mode(values.getOrDefault("mode", "mixed"));
     StressSettings settings = new StressSettings(
         mode,
-        integer(values, "jobs", mode == Mode.LATENCY ? 200 : 20_000),
+        integer(values, "jobs", mode == Mode.LATENCY || mode == Mode.LATENCY_SHARED ? 200 : 20_000),
         integer(values, "queues", 4),
         integer(values, "workers", 1),
         integer(values, "concurrency", 16),
@@ -113,16 +115,16 @@ record StressSettings(
 
   private static Mode mode(String value) {
     for (Mode m : Mode.values()) {
-      if (m.name().equalsIgnoreCase(value)) {
+      if (m.name().equalsIgnoreCase(value.replace('-', '_'))) {
         return m;
       }
     }
-    throw new IllegalArgumentException("--mode must be mixed, noop or latency, got '" + value + "'");
+    throw new IllegalArgumentException("--mode must be mixed, noop, latency or latency-shared, got '" + value + "'");
   }
 
   private static Metrics metrics(String value) {
     for (Metrics m : Metrics.values()) {
-      if (m.name().equalsIgnoreCase(value)) {
+      if (m.name().equalsIgnoreCase(value.replace('-', '_'))) {
         return m;
       }
     }

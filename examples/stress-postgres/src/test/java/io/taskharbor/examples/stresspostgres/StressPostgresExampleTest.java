@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The stress example on a small scale, in a schema of its own: the mixed mode's checks pass (done + dlq = created,
@@ -68,9 +70,10 @@ class StressPostgresExampleTest {
     assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
   }
 
-  @Test
-  void theLatencyModeStartsEveryJob() throws Exception {
-    StressSettings settings = StressSettings.parse(List.of("--mode=latency", "--jobs=20", "--schema=" + schema));
+  @ParameterizedTest
+  @ValueSource(strings = {"latency", "latency-shared"})
+  void theLatencyModesStartEveryJob(String mode) throws Exception {
+    StressSettings settings = StressSettings.parse(List.of("--mode=" + mode, "--jobs=20", "--schema=" + schema));
 
     assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
   }

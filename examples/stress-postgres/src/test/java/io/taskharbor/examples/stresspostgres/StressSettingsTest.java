@@ -22,6 +22,7 @@ class StressSettingsTest {
     assertThat(s.prefetch()).as("the worker's adaptive prefetch").isNull();
     assertThat(StressSettings.parse(List.of("--prefetch=256")).prefetch()).isEqualTo(256);
     assertThat(StressSettings.parse(List.of("--mode=latency")).jobs()).isEqualTo(200);
+    assertThat(StressSettings.parse(List.of("--mode=latency-shared")).mode()).isEqualTo(StressSettings.Mode.LATENCY_SHARED);
     assertThat(StressSettings.parse(List.of("--jobs=20_000", "--mode=NOOP")).jobs()).isEqualTo(20_000);
   }
 
@@ -45,7 +46,7 @@ class StressSettingsTest {
       "--fetch-parallelism=0 | --fetch-parallelism must be at least 1",
       "--prefetch=-1       | --prefetch must be at least 0",
       "--warmup-runs=-1    | --warmup-runs must be at least 0",
-      "--mode=fast         | --mode must be mixed, noop or latency",
+      "--mode=fast         | --mode must be mixed, noop, latency or latency-shared",
       "--schema=Public     | --schema must be a lower-case SQL identifier",
       "--colour=blue       | unknown argument(s) [colour]",
       "--metrics=graphite  | --metrics must be none, simple or prometheus",
