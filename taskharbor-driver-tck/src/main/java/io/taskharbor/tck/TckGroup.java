@@ -25,6 +25,7 @@ public abstract class TckGroup {
   private final Supplier<OptionalInt> maxPayloadBytes;
   private final List<Driver> opened = new ArrayList<>();
   private @Nullable Driver driver;
+  private @Nullable Driver second;
   private @Nullable Method test;
 
   /** A fresh clock per test, at {@link TestClock#START}. */
@@ -46,11 +47,22 @@ public abstract class TckGroup {
     return d;
   }
 
-  /** Returns another driver over the same storage as {@link #driver()} (or the same instance). */
+  /**
+   * Returns another driver over the same storage as {@link #driver()} (or the same instance), made on first use and
+   * the same for the rest of the test: a test that calls it in a loop opens one client, not one per call (a driver
+   * with a pool of its own per call once exhausted the database's connections).
+   */
   protected final Driver secondClient() {
-    Driver first = driver();
-    Driver second = sameStorage.apply(first);
-    return second == first ? second : track(second);
+    Driver s = second;
+    if (s == null) {
+      Driver first = driver();
+      s = sameStorage.apply(first);
+      if (s != first) {
+        track(s);
+      }
+      second = s;
+    }
+    return s;
   }
 
   /** Returns a new driver over new, empty storage, closed after the test. */
@@ -95,5 +107,6 @@ public abstract class TckGroup {
     }
     opened.clear();
     driver = null;
+    second = null;
   }
 }
