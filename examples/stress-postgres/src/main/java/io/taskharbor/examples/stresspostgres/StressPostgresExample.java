@@ -81,8 +81,18 @@ public final class StressPostgresExample {
         settings.prefetch() == null ? "adaptive" : settings.prefetch(), settings.runs(),
         settings.warmupRuns(), settings.schema(), settings.metrics().name().toLowerCase(Locale.ROOT));
 
-    return settings.mode() == Mode.LATENCY || settings.mode() == Mode.LATENCY_SHARED ? latency(dsn, settings)
-        : throughput(dsn, settings);
+    switch (settings.mode()) {
+      case LATENCY:
+      case LATENCY_SHARED:
+        return latency(dsn, settings);
+      case SERIAL:
+        return ControlModes.serial(dsn, settings);
+      case CANCEL:
+      case CANCEL_SHARED:
+        return ControlModes.cancel(dsn, settings);
+      default:
+        return throughput(dsn, settings);
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ throughput

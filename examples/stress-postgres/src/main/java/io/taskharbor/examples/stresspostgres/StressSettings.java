@@ -22,7 +22,24 @@ record StressSettings(
     /** One job at a time into an idle worker of another client: measures enqueue-to-start latency. */
     LATENCY,
     /** As {@link #LATENCY}, but the worker runs in the enqueuing client, which wakes it without the database. */
-    LATENCY_SHARED
+    LATENCY_SHARED,
+    /**
+     * One queue with a global concurrency limit of 1 (a serial queue), drained by {@code --workers} workers of their
+     * own clients: measures its throughput and checks that no two of its jobs ever ran at once.
+     */
+    SERIAL,
+    /**
+     * One running job at a time canceled from another client: measures the time from the cancel call to the handler
+     * seeing it, and checks that the job ends CANCELED.
+     */
+    CANCEL,
+    /** As {@link #CANCEL}, but canceled through the client whose worker runs the job. */
+    CANCEL_SHARED;
+
+    /** Whether the mode measures one job at a time (its {@code --jobs} are samples). */
+    boolean samples() {
+      return this == LATENCY || this == LATENCY_SHARED || this == CANCEL || this == CANCEL_SHARED;
+    }
   }
 
   /** Which registry, if any, the run's clients publish TaskHarborMetrics to. */
@@ -36,12 +53,16 @@ record StressSettings(
   }
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "usage: StressPostgresExample [--mode=mixed|noop|latency|latency-shared] [--jobs=N] [--queues=N] [--workers=N]",
+      "usage: StressPostgresExample [--mode=mixed|noop|latency|latency-shared|serial|cancel|cancel-shared] [--jobs=N]",
+      "                             [--queues=N] [--workers=N]",
       "                             [--concurrency=N] [--fetch-parallelism=N] [--prefetch=N] [--producers=N] [--runs=N]",
       "                             [--warmup-runs=N] [--enqueue-batch=N] [--schema=NAME]",
       "                             [--metrics[=none|simple|prometheus]]",
-      "  --mode           mixed (default), noop, latency or latency-shared (the worker in the enqueuing client)",
-      "  --jobs           jobs per run (default 20000; latency mode: samples, default 200)",
+      "  --mode           mixed (default), noop, latency or latency-shared (the worker in the enqueuing client),",
+      "                   serial (one queue with a global limit of 1, drained by --workers workers), cancel or",
+      "                   cancel-shared (a running job canceled from another client, or from the worker's own)",
+      "  --jobs           jobs per run (default 20000; serial: 2000; latency modes: samples, default 200; cancel",
+      "                   modes: samples, default 20)",
       "  --queues         queues the jobs are spread over (default 4)",
       "  --workers        Worker instances, each with its own driver connection pool (default 1)",
       "  --concurrency    handler threads per worker (default 16)",
@@ -92,7 +113,7 @@ record StressSettings(
     Mode mode = mode(values.getOrDefault("mode", "mixed"));
     StressSettings settings = new StressSettings(
         mode,
-        integer(values, "jobs", mode == Mode.LATENCY || mode == Mode.LATENCY_SHARED ? 200 : 20_000),
+        integer(values, "jobs", defaultJobs(mode)),
         integer(values, "queues", 4),
         integer(values, "workers", 1),
         integer(values, "concurrency", 16),
@@ -119,7 +140,23 @@ record StressSettings(
         return m;
       }
     }
-    throw new IllegalArgumentException("--mode must be mixed, noop, latency or latency-shared, got '" + value + "'");
+    throw new IllegalArgumentException("--mode must be mixed, noop, latency, latency-shared, serial, cancel or "
+        + "cancel-shared, got '" + value + "'");
+  }
+
+  private static int defaultJobs(Mode mode) {
+    switch (mode) {
+      case LATENCY:
+      case LATENCY_SHARED:
+        return 200;
+      case CANCEL:
+      case CANCEL_SHARED:
+        return 20;
+      case SERIAL:
+        return 2_000;
+      default:
+        return 20_000;
+    }
   }
 
   private static Metrics metrics(String value) {

@@ -24,6 +24,17 @@ class StressSettingsTest {
     assertThat(StressSettings.parse(List.of("--mode=latency")).jobs()).isEqualTo(200);
     assertThat(StressSettings.parse(List.of("--mode=latency-shared")).mode()).isEqualTo(StressSettings.Mode.LATENCY_SHARED);
     assertThat(StressSettings.parse(List.of("--jobs=20_000", "--mode=NOOP")).jobs()).isEqualTo(20_000);
+    assertThat(StressSettings.parse(List.of("--mode=serial")).jobs()).isEqualTo(2_000);
+    assertThat(StressSettings.parse(List.of("--mode=cancel")).jobs()).isEqualTo(20);
+    assertThat(StressSettings.parse(List.of("--mode=cancel-shared")).mode()).isEqualTo(Mode.CANCEL_SHARED);
+  }
+
+  @Test
+  void outOfOrderCountsTheJobsThatRanAfterALaterOne() {
+    assertThat(ControlModes.outOfOrder(List.of(0, 1, 2, 3))).isZero();
+    assertThat(ControlModes.outOfOrder(List.of(0, 2, 1, 3))).isEqualTo(1);
+    assertThat(ControlModes.outOfOrder(List.of(3, 0, 1, 2))).isEqualTo(3);
+    assertThat(ControlModes.outOfOrder(List.of())).isZero();
   }
 
   @Test
@@ -46,7 +57,7 @@ class StressSettingsTest {
       "--fetch-parallelism=0 | --fetch-parallelism must be at least 1",
       "--prefetch=-1       | --prefetch must be at least 0",
       "--warmup-runs=-1    | --warmup-runs must be at least 0",
-      "--mode=fast         | --mode must be mixed, noop, latency or latency-shared",
+      "--mode=fast         | --mode must be mixed, noop, latency, latency-shared, serial, cancel or cancel-shared",
       "--schema=Public     | --schema must be a lower-case SQL identifier",
       "--colour=blue       | unknown argument(s) [colour]",
       "--metrics=graphite  | --metrics must be none, simple or prometheus",
