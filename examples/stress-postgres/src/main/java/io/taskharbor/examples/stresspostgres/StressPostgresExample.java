@@ -75,11 +75,12 @@ public final class StressPostgresExample {
   /** Runs the stress example against the database of {@code dsn}; returns whether every check passed. */
   static boolean run(String dsn, StressSettings settings) throws Exception {
     System.out.printf(Locale.ROOT, "stress: %s, %d jobs, %d queues, %d producer(s), %d worker(s) x %d handler threads "
-            + "(fetch parallelism %d, prefetch %s), %d run(s) after %d warm-up run(s), schema %s, metrics %s%n",
+            + "(fetch parallelism %d, prefetch %s), %d run(s) after %d warm-up run(s), schema %s, metrics %s%s%n",
         settings.mode().name().toLowerCase(Locale.ROOT), settings.jobs(), settings.queues(), settings.producers(),
         settings.workers(), settings.concurrency(), settings.fetchParallelism(),
         settings.prefetch() == null ? "adaptive" : settings.prefetch(), settings.runs(),
-        settings.warmupRuns(), settings.schema(), settings.metrics().name().toLowerCase(Locale.ROOT));
+        settings.warmupRuns(), settings.schema(), settings.metrics().name().toLowerCase(Locale.ROOT),
+        settings.distributed() ? ", distributed mode" : "");
 
     switch (settings.mode()) {
       case LATENCY:
@@ -106,7 +107,7 @@ public final class StressPostgresExample {
     String runDsn = StressDatabase.recreateSchema(dsn, settings.schema());
     List<String> queues = queues(settings.queues());
     List<TaskHarbor> clients = new ArrayList<>();
-    RunMetrics metrics = new RunMetrics(settings.metrics());
+    RunMetrics metrics = new RunMetrics(settings.metrics(), settings.distributed());
     try {
       for (int w = 0; w < settings.workers(); w++) {
         clients.add(metrics.connect(runDsn));
@@ -162,23 +163,29 @@ public final class StressPostgresExample {
    */
   private static final class RunMetrics implements AutoCloseable {
     private final Metrics kind;
+    private final boolean distributed;
     private final List<MeterRegistry> registries = new ArrayList<>();
     private final List<TaskHarborMetrics> listeners = new ArrayList<>();
     long scrapes;
 
-    RunMetrics(Metrics kind) {
+    RunMetrics(Metrics kind, boolean distributed) {
       this.kind = kind;
+      this.distributed = distributed;
     }
 
-    /** Connects a client, with its metrics bound unless there are none. */
+    /** Connects a client, in distributed mode if asked, with its metrics bound unless there are none. */
     TaskHarbor connect(String dsn) {
+      TaskHarbor.Builder builder = TaskHarbor.builder().driverUri(dsn);
+      if (distributed) {
+        builder.distributed();
+      }
       if (kind == Metrics.NONE) {
-        return TaskHarbor.connect(dsn);
+        return builder.build();
       }
       MeterRegistry registry = kind == Metrics.PROMETHEUS ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
           : new SimpleMeterRegistry();
       TaskHarborMetrics metrics = TaskHarborMetrics.builder(registry).build();
-      TaskHarbor harbor = TaskHarbor.builder().driverUri(dsn).listener(metrics).build();
+      TaskHarbor harbor = builder.listener(metrics).build();
       metrics.bindTo(harbor);
       registries.add(registry);
       listeners.add(metrics);
@@ -388,7 +395,7 @@ public final class StressPostgresExample {
     ConcurrentLinkedQueue<Long> startNanos = new ConcurrentLinkedQueue<>();
     AtomicLong started = new AtomicLong();
     List<Long> enqueueNanos = new ArrayList<>();
-    try (RunMetrics metrics = new RunMetrics(settings.metrics());
+    try (RunMetrics metrics = new RunMetrics(settings.metrics(), settings.distributed());
         TaskHarbor harbor = metrics.connect(runDsn);
         TaskHarbor other = settings.mode() == Mode.LATENCY ? metrics.connect(runDsn) : null;
         Worker worker = (other != null ? other : harbor).newWorker()

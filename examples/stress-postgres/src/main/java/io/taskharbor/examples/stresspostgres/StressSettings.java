@@ -11,7 +11,7 @@ import java.util.Map;
  */
 record StressSettings(
     Mode mode, int jobs, int queues, int workers, int concurrency, int fetchParallelism, Integer prefetch,
-    int producers, int runs, int warmupRuns, int enqueueBatch, String schema, Metrics metrics) {
+    int producers, int runs, int warmupRuns, int enqueueBatch, String schema, Metrics metrics, boolean distributed) {
 
   /** What the handlers do. */
   enum Mode {
@@ -57,7 +57,7 @@ record StressSettings(
       "                             [--queues=N] [--workers=N]",
       "                             [--concurrency=N] [--fetch-parallelism=N] [--prefetch=N] [--producers=N] [--runs=N]",
       "                             [--warmup-runs=N] [--enqueue-batch=N] [--schema=NAME]",
-      "                             [--metrics[=none|simple|prometheus]]",
+      "                             [--metrics[=none|simple|prometheus]] [--distributed]",
       "  --mode           mixed (default), noop, latency or latency-shared (the worker in the enqueuing client),",
       "                   serial (one queue with a global limit of 1, drained by --workers workers), cancel or",
       "                   cancel-shared (a running job canceled from another client, or from the worker's own)",
@@ -76,7 +76,9 @@ record StressSettings(
           + "taskharbor_stress)",
       "  --metrics        bind TaskHarborMetrics to every client: prometheus (what --metrics alone means; scraped",
       "                   once a second while draining), simple (a SimpleMeterRegistry, never read), or none",
-      "                   (default); each run then also checks that the listener counted every finished job");
+      "                   (default); each run then also checks that the listener counted every finished job",
+      "  --distributed    run every client in distributed mode (node registry, leader, database clock) with its",
+      "                   defaults (docs/distributed-mode.md); throughput and latency modes");
 
   StressSettings {
     atLeast("jobs", jobs, 1);
@@ -104,6 +106,10 @@ record StressSettings(
         values.put("metrics", "prometheus");
         continue;
       }
+      if (arg.equals("--distributed")) {
+        values.put("distributed", "true");
+        continue;
+      }
       int eq = arg.indexOf('=');
       if (!arg.startsWith("--") || eq < 3) {
         throw new IllegalArgumentException("arguments look like --name=value, got '" + arg + "'\n" + USAGE);
@@ -124,10 +130,11 @@ record StressSettings(
         integer(values, "warmup-runs", 1),
         integer(values, "enqueue-batch", 1000),
         values.getOrDefault("schema", "taskharbor_stress"),
-        metrics(values.getOrDefault("metrics", "none")));
+        metrics(values.getOrDefault("metrics", "none")),
+        bool(values, "distributed"));
     values.keySet().removeAll(List.of(
         "mode", "jobs", "queues", "workers", "concurrency", "fetch-parallelism", "prefetch", "producers", "runs", "warmup-runs",
-        "enqueue-batch", "schema", "metrics"));
+        "enqueue-batch", "schema", "metrics", "distributed"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown argument(s) " + values.keySet() + "\n" + USAGE);
     }
@@ -167,6 +174,15 @@ record StressSettings(
     }
     throw new IllegalArgumentException("--metrics must be none, simple or prometheus (or --metrics alone, for "
         + "prometheus), got '" + value + "'");
+  }
+
+  private static boolean bool(Map<String, String> values, String name) {
+    String value = values.getOrDefault(name, "false");
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException("--" + name + " must be true or false (or --" + name + " alone, for true), "
+        + "got '" + value + "'");
   }
 
   private static int integer(Map<String, String> values, String name, int defaultValue) {

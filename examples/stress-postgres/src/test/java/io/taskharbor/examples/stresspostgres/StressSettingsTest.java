@@ -27,6 +27,9 @@ class StressSettingsTest {
     assertThat(StressSettings.parse(List.of("--mode=serial")).jobs()).isEqualTo(2_000);
     assertThat(StressSettings.parse(List.of("--mode=cancel")).jobs()).isEqualTo(20);
     assertThat(StressSettings.parse(List.of("--mode=cancel-shared")).mode()).isEqualTo(Mode.CANCEL_SHARED);
+    assertThat(s.distributed()).isFalse();
+    assertThat(StressSettings.parse(List.of("--distributed", "--mode=noop")).distributed()).isTrue();
+    assertThat(StressSettings.parse(List.of("--distributed=false")).distributed()).isFalse();
   }
 
   @Test
@@ -63,6 +66,7 @@ class StressSettingsTest {
       "--metrics=graphite  | --metrics must be none, simple or prometheus",
       "--metrics=          | --metrics must be none, simple or prometheus",
       "--metricsx          | arguments look like --name=value",
+      "--distributed=yes   | --distributed must be true or false",
       "jobs=5              | arguments look like --name=value"})
   void aBadArgumentIsRefusedWithAMessageNamingIt(String argument, String message) {
     assertThatThrownBy(() -> StressSettings.parse(List.of(argument))).isInstanceOf(IllegalArgumentException.class)
