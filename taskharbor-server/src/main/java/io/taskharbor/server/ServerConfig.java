@@ -26,6 +26,7 @@ record ServerConfig(
     Duration leaderTerm,
     Duration cleanupInterval,
     int metricsPort,
+    Duration metricsRefreshInterval,
     boolean debug,
     boolean enqueueExamples,
     List<String> queues,
@@ -43,6 +44,7 @@ record ServerConfig(
   static final String LEADER_TERM = "LEADER_TERM";
   static final String CLEANUP_INTERVAL = "CLEANUP_INTERVAL";
   static final String METRICS_PORT = "METRICS_PORT";
+  static final String METRICS_REFRESH_INTERVAL = "METRICS_REFRESH_INTERVAL";
   static final String DEBUG = "DEBUG";
   static final String ENQUEUE_EXAMPLES = "ENQUEUE_EXAMPLES";
   static final String QUEUES = "QUEUES";
@@ -91,6 +93,7 @@ record ServerConfig(
           + GoDuration.format(heartbeat) + "), so that one late heartbeat does not count a node dead");
     }
     int port = integer(env, METRICS_PORT, 9090, 1, 65535);
+    Duration refresh = duration(env, METRICS_REFRESH_INTERVAL, Duration.ofSeconds(15));
     boolean debug = bool(env, DEBUG, false);
     boolean examples = bool(env, ENQUEUE_EXAMPLES, false);
     List<String> queues = queues(env);
@@ -102,7 +105,7 @@ record ServerConfig(
       }
     }
     return new ServerConfig(dsn, dsnVariable, poolSize, claimInterval, shutdownTimeout, distributed, heartbeat,
-        workerTimeout, leaderTerm, cleanup, port, debug, examples, queues, migrate, unknown);
+        workerTimeout, leaderTerm, cleanup, port, refresh, debug, examples, queues, migrate, unknown);
   }
 
   /** The settings as an operator may see them in a log line: the DSN without its password. */
@@ -118,6 +121,7 @@ record ServerConfig(
             + ", " + LEADER_TERM + "=" + GoDuration.format(leaderTerm)
             + ", " + CLEANUP_INTERVAL + "=" + GoDuration.format(cleanupInterval) : "")
         + ", " + METRICS_PORT + "=" + metricsPort
+        + ", " + METRICS_REFRESH_INTERVAL + "=" + GoDuration.format(metricsRefreshInterval)
         + ", " + DEBUG + "=" + debug
         + ", " + ENQUEUE_EXAMPLES + "=" + enqueueExamples
         + ", " + QUEUES + "=" + String.join(",", queues)

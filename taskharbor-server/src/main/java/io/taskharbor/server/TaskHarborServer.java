@@ -182,7 +182,8 @@ public final class TaskHarborServer {
     new UptimeMetrics().bindTo(prometheus);
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(prometheus);
-    TaskHarborMetrics taskMetrics = TaskHarborMetrics.builder(prometheus).build();
+    TaskHarborMetrics taskMetrics = TaskHarborMetrics.builder(prometheus)
+        .gaugeRefreshInterval(config.metricsRefreshInterval()).build();
     metrics = taskMetrics;
     TaskHarbor.Builder builder = TaskHarbor.builder().driver(driver).ownsDriver(true).listener(taskMetrics);
     if (config.distributed()) {

@@ -38,6 +38,7 @@ class ServerConfigTest {
     assertThat(config.leaderTerm()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.cleanupInterval()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.metricsPort()).isEqualTo(9090);
+    assertThat(config.metricsRefreshInterval()).isEqualTo(Duration.ofSeconds(15));
     assertThat(config.debug()).isFalse();
     assertThat(config.enqueueExamples()).isFalse();
     assertThat(config.queues()).containsExactly("default");
@@ -49,7 +50,7 @@ class ServerConfigTest {
   void everyVariableIsRead() {
     ServerConfig config = ServerConfig.fromEnv(env("WORKER_POOL_SIZE", "3", "CLAIM_INTERVAL", "500ms",
         "SHUTDOWN_TIMEOUT", "1m30s", "DISTRIBUTED_MODE", "true", "HEARTBEAT_INTERVAL", "2s", "WORKER_TIMEOUT", "5s",
-        "LEADER_TERM", "4s", "CLEANUP_INTERVAL", "10s", "METRICS_PORT", "9464", "DEBUG", "1", "ENQUEUE_EXAMPLES",
+        "LEADER_TERM", "4s", "CLEANUP_INTERVAL", "10s", "METRICS_PORT", "9464", "METRICS_REFRESH_INTERVAL", "2s", "DEBUG", "1", "ENQUEUE_EXAMPLES",
         "TRUE", "QUEUES", " emails , reports,default", "MIGRATE", "false"));
     assertThat(config.workerPoolSize()).isEqualTo(3);
     assertThat(config.claimInterval()).isEqualTo(Duration.ofMillis(500));
@@ -60,6 +61,7 @@ class ServerConfigTest {
     assertThat(config.leaderTerm()).isEqualTo(Duration.ofSeconds(4));
     assertThat(config.cleanupInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.metricsPort()).isEqualTo(9464);
+    assertThat(config.metricsRefreshInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.debug()).isTrue();
     assertThat(config.enqueueExamples()).isTrue();
     assertThat(config.queues()).containsExactly("emails", "reports", "default");
@@ -104,6 +106,7 @@ class ServerConfigTest {
       "CLEANUP_INTERVAL   | 1 m    | CLEANUP_INTERVAL='1 m' is not a duration (unknown unit  m)",
       "METRICS_PORT       | 0      | METRICS_PORT=0 is out of range: expected an integer from 1 to 65535",
       "METRICS_PORT       | 65536  | METRICS_PORT=65536 is out of range",
+      "METRICS_REFRESH_INTERVAL | 15 | METRICS_REFRESH_INTERVAL='15' is not a duration",
       "METRICS_PORT       | http   | METRICS_PORT='http' is not an integer",
       "DISTRIBUTED_MODE   | yes    | DISTRIBUTED_MODE='yes' is not a boolean: expected true or false (also 1, 0, t, f, TRUE, FALSE)",
       "DEBUG              | on     | DEBUG='on' is not a boolean",
