@@ -104,7 +104,7 @@ class OrchestratorProcessIT {
   @Test
   void servesHealthReadyAndMetricsThenStopsOnSigtermWithStatusZero() throws Exception {
     try (OrchestratorProcess p = OrchestratorProcess.start("single", freePort(), env("ENQUEUE_EXAMPLES", "true",
-        "SHUTDOWN_TIMEOUT", "2s"))) {
+        "SHUTDOWN_TIMEOUT", "2s", "TASKHARBOR_DNS", "a typo"))) {
       Duration ready = p.awaitReady(Duration.ofSeconds(60));
 
       HttpResponse<String> health = p.get("/health");
@@ -153,6 +153,8 @@ class OrchestratorProcessIT {
 
       List<String> out = p.stdoutLines();
       assertThat(out).isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
+      assertThat(out).anySatisfy(line -> assertThat(line).contains("\"level\":\"WARN\"",
+          "unknown variable TASKHARBOR_DNS ignored"));
       assertThat(String.join("\n", out)).contains("\"level\":\"INFO\"", "ready: worker", "SIGTERM received",
           "\"job.type\":\"example:fail\"").doesNotContain(PASSWORD);
       assertThat(p.stderrLines()).isEmpty();
