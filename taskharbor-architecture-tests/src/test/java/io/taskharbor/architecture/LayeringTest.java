@@ -112,8 +112,15 @@ class LayeringTest {
   @ArchTest
   static final ArchRule the_server_reaches_the_database_through_the_driver_alone =
       noClasses().that().resideInAPackage("io.taskharbor.server..")
-          .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer..",
-              "org.postgresql..", "liquibase..");
+          .should().dependOnClassesThat().resideInAnyPackage("javax.sql..", "com.zaxxer..", "org.postgresql..",
+              "liquibase..");
+
+  /** The one plain connection of the server: CREATE SCHEMA, through PostgresDriver.connect, before the driver opens. */
+  @ArchTest
+  static final ArchRule only_the_servers_schema_creation_uses_jdbc =
+      noClasses().that().resideInAPackage("io.taskharbor.server..")
+          .and().doNotHaveFullyQualifiedName("io.taskharbor.server.Schemas")
+          .should().dependOnClassesThat().resideInAnyPackage("java.sql..");
 
   @ArchTest
   static final ArchRule the_server_uses_only_the_postgres_drivers_public_classes =

@@ -168,6 +168,9 @@ public final class TaskHarborServer {
       throw new IllegalStateException(ServerConfig.METRICS_PORT + "=" + config.metricsPort()
           + ": cannot listen on the port: " + e.getMessage(), e);
     }
+    if (config.migrate() && Schemas.createIfMissing(config.databaseUrl())) {
+      log.info("schema {} exists", Schemas.named(config.databaseUrl()).orElse("public"));
+    }
     PostgresDriver driver = PostgresDriver.open(config.databaseUrl());
     this.driver = driver;
     if (config.migrate()) {

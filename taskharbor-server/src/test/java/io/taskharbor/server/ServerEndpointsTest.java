@@ -194,4 +194,23 @@ class ServerEndpointsTest {
           .isEqualTo(200);
     }
   }
+
+  @Test
+  void migrateCreatesAMissingSchemaAndWithoutItTheStartFailsNamingIt() throws Exception {
+    String missing = schema + "_new";
+    try {
+      String dsn = TestDatabase.dsn(missing);
+      IllegalArgumentException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+          IllegalArgumentException.class, () -> start(withHandlers(TaskHarborServer.fromEnv(env(dsn, "MIGRATE",
+              "false")), new CountDownLatch(1))));
+      assertThat(refused).hasMessageContaining("schema '" + missing + "' does not exist");
+
+      TaskHarborServer server = start(withHandlers(TaskHarborServer.fromEnv(env(dsn)), new CountDownLatch(1)));
+      assertThat(Http.get(server.port(), "/ready").statusCode()).isEqualTo(200);
+      assertThat(Http.get(server.port(), "/health").statusCode()).isEqualTo(200);
+    } finally {
+      servers.forEach(TaskHarborServer::shutdown);
+      TestDatabase.drop(missing);
+    }
+  }
 }
