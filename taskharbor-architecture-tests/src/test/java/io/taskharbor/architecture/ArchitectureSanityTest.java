@@ -16,6 +16,7 @@ class ArchitectureSanityTest {
         new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests()).importPackages("io.taskharbor");
     assertThat(classes.stream().map(c -> c.getPackageName()).distinct())
         .contains("io.taskharbor.api", "io.taskharbor.spi", "io.taskharbor.engine", "io.taskharbor.driver.memory",
-            "io.taskharbor.driver.postgres", "io.taskharbor.tck", "io.taskharbor.micrometer");
+            "io.taskharbor.driver.postgres", "io.taskharbor.tck", "io.taskharbor.micrometer",
+            "io.taskharbor.server");
   }
 }

@@ -7,6 +7,7 @@ import io.taskharbor.driver.memory.MemoryDriverProvider;
 import io.taskharbor.driver.postgres.PostgresDriverProvider;
 import io.taskharbor.engine.TaskHarbor;
 import io.taskharbor.micrometer.TaskHarborMetrics;
+import io.taskharbor.server.TaskHarborServer;
 import io.taskharbor.tck.DriverTck;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -39,7 +40,8 @@ class DeployableJarsIT {
         Arguments.of("taskharbor-driver-memory", MemoryDriverProvider.class, "io.taskharbor.driver.memory"),
         Arguments.of("taskharbor-driver-postgres", PostgresDriverProvider.class, "io.taskharbor.driver.postgres"),
         Arguments.of("taskharbor-driver-tck", DriverTck.class, "io.taskharbor.tck"),
-        Arguments.of("taskharbor-micrometer", TaskHarborMetrics.class, "io.taskharbor.micrometer"));
+        Arguments.of("taskharbor-micrometer", TaskHarborMetrics.class, "io.taskharbor.micrometer"),
+        Arguments.of("taskharbor-server", TaskHarborServer.class, "io.taskharbor.server"));
   }
 
   @ParameterizedTest(name = "{0}")

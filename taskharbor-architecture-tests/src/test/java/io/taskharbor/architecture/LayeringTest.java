@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The arrows of docs/architecture.md §1, enforced: {@code engine → api ← drivers}, {@code tck → api (+ engine)},
- * {@code micrometer → engine, api}. Each field name is
+ * {@code micrometer → engine, api}, {@code server → engine, micrometer, postgres driver, api} (their public classes).
+ * Each field name is
  * the rule as a sentence. Production classes only (test classes are free to wire modules together).
  */
 @AnalyzeClasses(packages = "io.taskharbor", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -98,6 +99,41 @@ class LayeringTest {
       noClasses().that().resideInAPackage("io.taskharbor.micrometer..")
           .should().dependOnClassesThat().resideInAnyPackage("io.taskharbor.driver..", "io.taskharbor.tck..",
               "java.sql..", "javax.sql..");
+
+  @ArchTest
+  static final ArchRule the_server_uses_the_public_api_of_the_engine_the_metrics_and_the_postgres_driver_only =
+      classes().that().resideInAPackage("io.taskharbor.server..")
+          .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.jspecify..", "org.slf4j..",
+              "ch.qos.logback..", "io.micrometer..", "com.sun.net.httpserver..", "sun.misc..",
+              "io.taskharbor.api", "io.taskharbor.spi", "io.taskharbor.spi.support", "io.taskharbor.engine",
+              "io.taskharbor.engine.event", "io.taskharbor.micrometer", "io.taskharbor.driver.postgres",
+              "io.taskharbor.server..");
+
+  @ArchTest
+  static final ArchRule the_server_reaches_the_database_through_the_driver_alone =
+      noClasses().that().resideInAPackage("io.taskharbor.server..")
+          .should().dependOnClassesThat().resideInAnyPackage("javax.sql..", "com.zaxxer..", "org.postgresql..",
+              "liquibase..");
+
+  /** The one plain connection of the server: CREATE SCHEMA, through PostgresDriver.connect, before the driver opens. */
+  @ArchTest
+  static final ArchRule only_the_servers_schema_creation_uses_jdbc =
+      noClasses().that().resideInAPackage("io.taskharbor.server..")
+          .and().doNotHaveFullyQualifiedName("io.taskharbor.server.Schemas")
+          .should().dependOnClassesThat().resideInAnyPackage("java.sql..");
+
+  @ArchTest
+  static final ArchRule the_server_uses_only_the_postgres_drivers_public_classes =
+      noClasses().that().resideInAPackage("io.taskharbor.server..")
+          .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+              "non-public classes of the PostgreSQL driver",
+              (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().equals("io.taskharbor.driver.postgres")
+                  && !c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC)));
+
+  @ArchTest
+  static final ArchRule no_library_module_depends_on_the_server =
+      noClasses().that().resideOutsideOfPackage("io.taskharbor.server..")
+          .should().dependOnClassesThat().resideInAPackage("io.taskharbor.server..");
 
   @ArchTest
   static final ArchRule there_are_no_cycles_between_packages =
