@@ -5,6 +5,7 @@ import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
+import io.taskharbor.api.QueueSettings;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -122,6 +123,13 @@ final class JobRows {
         .maxAttempts(rs.getInt(9)).timeout(timeoutDuration).status(status).leaseToken(token)
         .leaseExpiresAt(leaseExpiresAt).lastError(lastError).result(result).dlqReason(dlqReason)
         .dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).leasedBy(leasedBy).startedAt(startedAt);
+  }
+
+  /** Reads queue settings from two columns: paused at {@code column}, the limit (null: none) at the next. */
+  static QueueSettings queueSettings(ResultSet rs, int column) throws SQLException {
+    int limit = rs.getInt(column + 1);
+    Integer concurrencyLimit = rs.wasNull() ? null : limit;
+    return new QueueSettings(rs.getBoolean(column), concurrencyLimit);
   }
 
   static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {

@@ -357,8 +357,7 @@ final class JobStore {
         if (!rs.next()) {
           return QueueSettings.DEFAULT;
         }
-        int limit = rs.getInt(2);
-        return new QueueSettings(rs.getBoolean(1), rs.wasNull() ? null : limit);
+        return JobRows.queueSettings(rs, 1);
       }
     }
   }

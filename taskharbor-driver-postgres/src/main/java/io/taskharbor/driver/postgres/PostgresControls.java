@@ -90,7 +90,7 @@ final class PostgresControls implements QueueControls, JobControls {
                COALESCE(c.dlq, 0), COALESCE(c.canceled, 0), COALESCE(c.paused, 0), COALESCE(c.valid, 0)
         FROM counts c
         FULL JOIN %2$s s ON s.queue = c.queue
-        ORDER BY 1 COLLATE "C"
+        ORDER BY COALESCE(c.queue, s.queue) COLLATE "C"
         """.formatted(jobs, settings));
     this.pause = NamedSql.of("""
         WITH cur AS MATERIALIZED (
@@ -185,8 +185,7 @@ final class PostgresControls implements QueueControls, JobControls {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             String queue = rs.getString(1);
-            int limit = rs.getInt(3);
-            QueueSettings settings = new QueueSettings(rs.getBoolean(2), rs.wasNull() ? null : limit);
+            QueueSettings settings = JobRows.queueSettings(rs, 2);
             QueueStats stats = QueueStats.builder(queue).ready(rs.getLong(4)).scheduled(rs.getLong(5))
                 .inflight(rs.getLong(6)).done(rs.getLong(7)).dlq(rs.getLong(8)).canceled(rs.getLong(9))
                 .paused(rs.getLong(10)).build();

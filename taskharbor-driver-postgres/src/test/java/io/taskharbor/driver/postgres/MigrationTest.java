@@ -96,14 +96,7 @@ class MigrationTest {
   }
 
   private static boolean tableExists(String schema, String table) throws SQLException {
-    try (Connection c = TestDatabase.connect();
-        PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-      ps.setString(1, schema + "." + table);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
-    }
+    return TestDatabase.tableExists(schema, table);
   }
 
   @Test
