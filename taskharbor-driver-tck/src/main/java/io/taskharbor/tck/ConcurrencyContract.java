@@ -65,7 +65,7 @@ public abstract class ConcurrencyContract extends TckGroup implements Concurrenc
    * throws fails the test with its exception; tasks that do not all finish within {@link #TIMEOUT} fail it as a
    * probable deadlock.
    */
-  private static <T> List<T> race(List<Callable<T>> tasks) throws InterruptedException {
+  static <T> List<T> race(List<Callable<T>> tasks) throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(tasks.size(), r -> {
       Thread t = new Thread(r, "tck-racer");
       t.setDaemon(true);

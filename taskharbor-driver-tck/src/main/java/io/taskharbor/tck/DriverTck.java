@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Nested;
  *       (IDM)}, {@link ReserveRules reserve (RSV)}, {@link SchedulingRules scheduling (SCH)}, {@link OrderingRules
  *       ordering (ORD)}, {@link LeaseRules lease (LSE)}, {@link CompletionRules completion (CMP)}, {@link AdminRules
  *       admin (ADM)}, {@link ListAndStatsRules list and stats (LST)}, {@link ArgumentRules arguments (ARG)}, {@link
- *       PayloadLimitRules payload limit (PAY)} and {@link ClosedDriverRules closed driver (CLS)};
+ *       PayloadLimitRules payload limit (PAY)}, {@link ClosedDriverRules closed driver (CLS)} and {@link DetailsRules
+ *       details log (DTL)};
  *   <li>{@link MatrixRules the matrix (MTX)}: every lease operation on every job state with every presented lease,
  *       against an expectation table written out in the test;
  *   <li>{@link ConcurrencyRules concurrency (CON)}: real threads racing, on {@link #sameStorageAs two clients} where
@@ -42,6 +43,11 @@ import org.junit.jupiter.api.Nested;
  *   <li>{@link CoordinationRules coordination (CRD)} and {@link StatisticsRules statistics (STA)}: optional, run only
  *       for drivers that offer the {@link io.taskharbor.spi.Coordination} and {@link io.taskharbor.spi.Statistics}
  *       extensions (distributed mode) and skipped by name for the others;
+ *   <li>{@link QueueControlsRules queue controls (QUE)}, {@link JobPauseRules job pause (PAU)}, {@link JobCancelRules
+ *       cancel while running (CAN)} and {@link DefinitionRules task definitions (DEF)}: optional, run only for
+ *       drivers that offer the {@link io.taskharbor.spi.QueueControls}, {@link io.taskharbor.spi.JobControls} and
+ *       {@link io.taskharbor.spi.Definitions} extensions and skipped by name for the others, binding for a driver
+ *       that offers them;
  *   <li>{@link PropertyRules properties (PRP)}: random action sequences compared step by step with the reference
  *       model, coordination steps included for drivers with {@link io.taskharbor.spi.Coordination};
  *   <li>{@link WorkerRules worker (WRK)}: a real engine worker on the driver.
@@ -179,6 +185,13 @@ public abstract class DriverTck {
   }
 
   @Nested
+  class Details extends DetailsContract {
+    Details() {
+      super(DriverTck.this);
+    }
+  }
+
+  @Nested
   class Concurrency extends ConcurrencyContract {
     Concurrency() {
       super(DriverTck.this);
@@ -202,6 +215,34 @@ public abstract class DriverTck {
   @Nested
   class Statistics extends StatisticsContract {
     Statistics() {
+      super(DriverTck.this);
+    }
+  }
+
+  @Nested
+  class QueueControls extends QueueControlsContract {
+    QueueControls() {
+      super(DriverTck.this);
+    }
+  }
+
+  @Nested
+  class JobPause extends JobPauseContract {
+    JobPause() {
+      super(DriverTck.this);
+    }
+  }
+
+  @Nested
+  class JobCancel extends JobCancelContract {
+    JobCancel() {
+      super(DriverTck.this);
+    }
+  }
+
+  @Nested
+  class Definitions extends DefinitionContract {
+    Definitions() {
       super(DriverTck.this);
     }
   }

@@ -1,5 +1,6 @@
 package io.taskharbor.tck;
 
+import io.taskharbor.api.Detail;
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
@@ -55,6 +56,9 @@ public final class JobRecords {
     soft.assertThat(actual.finishedAt()).as("finishedAt of %s", expected.id()).isEqualTo(expected.finishedAt());
     soft.assertThat(actual.leasedBy()).as("leasedBy of %s", expected.id()).isEqualTo(expected.leasedBy());
     soft.assertThat(actual.startedAt()).as("startedAt of %s", expected.id()).isEqualTo(expected.startedAt());
+    soft.assertThat(actual.cancelRequestedAt()).as("cancelRequestedAt of %s", expected.id())
+        .isEqualTo(expected.cancelRequestedAt());
+    soft.assertThat(actual.details()).as("details of %s", expected.id()).isEqualTo(expected.details());
     soft.assertAll();
   }
 
@@ -82,6 +86,8 @@ public final class JobRecords {
     private @Nullable Instant finishedAt;
     private @Nullable String leasedBy;
     private @Nullable Instant startedAt;
+    private @Nullable Instant cancelRequestedAt;
+    private List<Detail> details;
 
     private Builder(JobRecord r) {
       id = r.id();
@@ -106,6 +112,18 @@ public final class JobRecords {
       finishedAt = r.finishedAt();
       leasedBy = r.leasedBy();
       startedAt = r.startedAt();
+      cancelRequestedAt = r.cancelRequestedAt();
+      details = r.details();
+    }
+
+    public Builder cancelRequestedAt(@Nullable Instant value) {
+      cancelRequestedAt = value;
+      return this;
+    }
+
+    public Builder details(List<Detail> value) {
+      details = value;
+      return this;
     }
 
     public Builder runAt(@Nullable Instant value) {
@@ -172,7 +190,7 @@ public final class JobRecords {
     public JobRecord build() {
       return new JobRecord(id, queue, type, payload, priority, runAt, idempotencyKey, attempts, maxAttempts, timeout,
           status, leaseToken, leaseExpiresAt, lastError, result, dlqReason, dlqFailedAt, createdAt, updatedAt,
-          finishedAt, leasedBy, startedAt, null, List.of());
+          finishedAt, leasedBy, startedAt, cancelRequestedAt, details);
     }
   }
 }

@@ -7,11 +7,16 @@ import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
+import io.taskharbor.api.QueueOverview;
+import io.taskharbor.api.QueueSettings;
 import io.taskharbor.api.QueueStats;
+import io.taskharbor.api.TaskDefinition;
 import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.Coordination;
+import io.taskharbor.spi.Definitions;
 import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.JobControls;
 import io.taskharbor.spi.LeaderLease;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.LiveJobs;
@@ -19,6 +24,7 @@ import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.NodeInfo;
 import io.taskharbor.spi.NodeRecord;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.QueueControls;
 import io.taskharbor.spi.Statistics;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,15 +48,17 @@ import org.jspecify.annotations.Nullable;
  * {@link #close()} once closed, and is thread-safe: every call holds the driver's lock. The choices it makes where
  * the contract leaves room are listed on {@code ReferenceModel}, the class that holds the semantics.
  *
- * <p>It offers the {@link Coordination} and {@link Statistics} extensions (the nodes and leaders of this model, with
- * the same lock), so that the TCK's CRD and STA groups and the coordination property test have a reference; it offers
- * no wake-up notifications. Its {@link Coordination#serverTime()} is the JVM's clock.
+ * <p>It offers the {@link Coordination}, {@link Statistics}, {@link QueueControls}, {@link JobControls} and {@link
+ * Definitions} extensions (with the same lock), so that the TCK's CRD, STA, QUE, PAU, CAN and DEF groups and the
+ * coordination property test have a reference; it offers no wake-up notifications. Its {@link Coordination#serverTime()} is the JVM's clock.
  */
 public final class ModelDriver implements Driver {
 
   private final ReferenceModel model;
   private final Coordination coordination = new ModelCoordination();
   private final Statistics statistics = this::liveJobs;
+  private final ModelControls controls = new ModelControls();
+  private final Definitions definitions = new ModelDefinitions();
   private boolean closed;
 
   /** Returns a model over empty storage with random lease tokens. */
@@ -68,7 +76,7 @@ public final class ModelDriver implements Driver {
     return "model";
   }
 
-  /** Offers {@link Coordination} and {@link Statistics}, each one object for the life of the model. */
+  /** Offers its extensions, each one object for the life of the model. */
   @Override
   public <T> Optional<T> extension(Class<T> type) {
     Objects.requireNonNull(type, "type must not be null");
@@ -77,6 +85,12 @@ public final class ModelDriver implements Driver {
     }
     if (type == Statistics.class) {
       return Optional.of(type.cast(statistics));
+    }
+    if (type == QueueControls.class || type == JobControls.class) {
+      return Optional.of(type.cast(controls));
+    }
+    if (type == Definitions.class) {
+      return Optional.of(type.cast(definitions));
     }
     return Optional.empty();
   }
@@ -223,6 +237,105 @@ public final class ModelDriver implements Driver {
     return model.liveJobs(at);
   }
 
+  /** The model's queue and job controls: arguments checked first, then the model's rule, under the model's lock. */
+  private final class ModelControls implements QueueControls, JobControls {
+    @Override
+    public QueueSettings settings(String queue) {
+      Validation.queue(queue);
+      return locked(() -> model.settings(queue));
+    }
+
+    @Override
+    public QueueSettings update(String queue, QueueSettings settings, Instant now) {
+      Validation.queue(queue);
+      Objects.requireNonNull(settings, "settings must not be null");
+      Validation.now(now);
+      return locked(() -> model.updateSettings(queue, settings));
+    }
+
+    @Override
+    public List<QueueOverview> queues(Instant now) {
+      Instant at = Validation.now(now);
+      return locked(() -> List.copyOf(model.queues(at)));
+    }
+
+    @Override
+    public void pause(JobId id, Instant now) {
+      onJob(id, now, model::pause);
+    }
+
+    @Override
+    public void resume(JobId id, Instant now) {
+      onJob(id, now, model::resume);
+    }
+
+    @Override
+    public void requestCancel(JobId id, Instant now) {
+      onJob(id, now, model::requestCancel);
+    }
+
+    private void onJob(JobId id, Instant now, java.util.function.BiConsumer<JobId, Instant> change) {
+      Objects.requireNonNull(id, "id must not be null");
+      Instant at = Validation.now(now);
+      locked(() -> {
+        change.accept(id, at);
+        return null;
+      });
+    }
+
+    @Override
+    public String toString() {
+      return "ModelDriver.controls";
+    }
+  }
+
+  /** The model's task definitions: arguments checked first, then the model's rule, under the model's lock. */
+  private final class ModelDefinitions implements Definitions {
+    @Override
+    public TaskDefinition create(TaskDefinition definition, Instant now) {
+      Objects.requireNonNull(definition, "definition must not be null");
+      Instant at = Validation.now(now);
+      return locked(() -> model.createDefinition(definition, at));
+    }
+
+    @Override
+    public TaskDefinition update(TaskDefinition definition, Instant now) {
+      Objects.requireNonNull(definition, "definition must not be null");
+      Instant at = Validation.now(now);
+      return locked(() -> model.updateDefinition(definition, at));
+    }
+
+    @Override
+    public Optional<TaskDefinition> find(String alias) {
+      Validation.type(alias);
+      return locked(() -> model.findDefinition(alias));
+    }
+
+    @Override
+    public List<TaskDefinition> list(boolean includeDeleted) {
+      return locked(() -> List.copyOf(model.listDefinitions(includeDeleted)));
+    }
+
+    @Override
+    public TaskDefinition cancel(String alias, Instant now) {
+      Validation.type(alias);
+      Instant at = Validation.now(now);
+      return locked(() -> model.cancelDefinition(alias, at));
+    }
+
+    @Override
+    public TaskDefinition delete(String alias, Instant now) {
+      Validation.type(alias);
+      Instant at = Validation.now(now);
+      return locked(() -> model.deleteDefinition(alias, at));
+    }
+
+    @Override
+    public String toString() {
+      return "ModelDriver.definitions";
+    }
+  }
+
   /** The model's coordination: arguments checked first, then the model's rule, under the model's lock. */
   private final class ModelCoordination implements Coordination {
     @Override
@@ -359,6 +472,12 @@ public final class ModelDriver implements Driver {
     public String toString() {
       return "ModelDriver.coordination";
     }
+  }
+
+  /** Runs {@code body} under the model's lock, on an open model. */
+  private synchronized <T> T locked(Supplier<T> body) {
+    open();
+    return body.get();
   }
 
   /** Closes the model; idempotent. */

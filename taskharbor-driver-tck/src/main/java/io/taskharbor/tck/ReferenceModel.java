@@ -1,5 +1,8 @@
 package io.taskharbor.tck;
 
+import io.taskharbor.api.CancelRequestedException;
+import io.taskharbor.api.DefinitionException;
+import io.taskharbor.api.DefinitionStatus;
 import io.taskharbor.api.DuplicateJobException;
 import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.InvalidJobStatusException;
@@ -11,8 +14,11 @@ import io.taskharbor.api.JobStateException;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
+import io.taskharbor.api.QueueOverview;
+import io.taskharbor.api.QueueSettings;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.api.StaleTermException;
+import io.taskharbor.api.TaskDefinition;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.LeaderLease;
 import io.taskharbor.spi.LeasedJob;
@@ -77,6 +83,22 @@ import org.jspecify.annotations.Nullable;
  *       registered node dead at {@code now} and whose lease is still valid; it counts those. Leases that already
  *       ended are left alone (they are claimable already).
  * </ul>
+ *
+ * <p>Queue and job controls and definitions (the {@code QueueControls}, {@code JobControls} and {@code Definitions}
+ * extensions), with the choices the TCK's QUE, PAU, CAN and DEF rules state:
+ *
+ * <ul>
+ *   <li>Reserve first cancels the INFLIGHT jobs of the queue whose cancel was requested and whose lease is not valid
+ *       (CANCELED, finished now), then sweeps the expired last attempts; a paused queue then leases nothing, and a
+ *       limit L leases at most L minus the queue's valid leases at now.
+ *   <li>Pause, resume and a cancel request on an INFLIGHT job set updated_at to now; a repeated one changes nothing.
+ *       A retry or release of a job whose cancel was requested is applied as a cancel: CANCELED, finished now, its
+ *       attempt counted, its last_error kept. Requeue clears the cancel request. Base cancel accepts PAUSED jobs.
+ *   <li>Every applied completion appends its details ({@code DriverRules.appendDetails}); a refused one or a terminal
+ *       no-op appends none.
+ *   <li>A definition's create stores it as given, created and updated now; cancel and delete set updated_at to now
+ *       (delete also deleted_at); repeated ones change nothing.
+ * </ul>
  */
 final class ReferenceModel {
 
@@ -93,6 +115,10 @@ final class ReferenceModel {
   private final Map<String, NodeRecord> nodes = new HashMap<>();
   /** The leader leases by name, valid or not. */
   private final Map<String, LeaderLease> leases = new HashMap<>();
+  /** The queue settings that are not the defaults, by queue. */
+  private final Map<String, QueueSettings> settings = new HashMap<>();
+  /** The task definitions, deleted ones included, by alias. */
+  private final Map<String, TaskDefinition> definitions = new HashMap<>();
 
   ReferenceModel(Supplier<LeaseToken> tokens) {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -135,6 +161,12 @@ final class ReferenceModel {
   List<LeasedJob> reserve(String queue, int max, Instant now, Duration lease, @Nullable String holder) {
     for (JobRecord r : List.copyOf(rows)) {
       if (r.queue().equals(queue) && r.status() == JobStatus.INFLIGHT && !r.hasValidLease(now)
+          && r.cancelRequestedAt() != null) {
+        replace(r, finished(r, now).status(JobStatus.CANCELED));
+      }
+    }
+    for (JobRecord r : List.copyOf(rows)) {
+      if (r.queue().equals(queue) && r.status() == JobStatus.INFLIGHT && !r.hasValidLease(now)
           && r.attempts() >= r.maxAttempts()) {
         replace(r, finished(r, now).status(JobStatus.DLQ).dlqReason(LAST_ATTEMPT_EXPIRED).dlqFailedAt(now));
       }
@@ -148,8 +180,15 @@ final class ReferenceModel {
     claimable.sort(Comparator.<JobRecord>comparingInt(JobRecord::priority).reversed()
         .thenComparing(r -> Objects.requireNonNull(claimableAt(r, now)))
         .thenComparing(JobRecord::id));
+    QueueSettings queueSettings = settings(queue);
+    int room = max;
+    if (queueSettings.paused()) {
+      room = 0;
+    } else if (queueSettings.concurrencyLimit() != null) {
+      room = (int) Math.max(0, Math.min(max, queueSettings.concurrencyLimit() - validLeases(queue, now)));
+    }
     List<LeasedJob> leased = new ArrayList<>();
-    for (JobRecord r : claimable.subList(0, Math.min(max, claimable.size()))) {
+    for (JobRecord r : claimable.subList(0, Math.min(room, claimable.size()))) {
       JobRecord next = replace(r, r.toBuilder().status(JobStatus.INFLIGHT).leaseToken(tokens.get())
           .leaseExpiresAt(now.plus(lease)).attempts(r.attempts() + 1).updatedAt(now).leasedBy(holder).startedAt(now));
       leased.add(new LeasedJob(next));
@@ -173,6 +212,9 @@ final class ReferenceModel {
 
   Instant extendLease(JobId id, LeaseToken token, Instant now, Duration lease) {
     JobRecord r = validateLease(id, token, now, "extendLease");
+    if (r.cancelRequestedAt() != null) {
+      throw new CancelRequestedException(id);
+    }
     Instant current = Objects.requireNonNull(r.leaseExpiresAt());
     Instant extended = now.plus(lease);
     Instant expiry = extended.isAfter(current) ? extended : current;
@@ -191,8 +233,12 @@ final class ReferenceModel {
     } catch (JobStateException e) {
       return Outcome.refused(e);
     }
-    JobRecord.Builder next = r.toBuilder().leaseToken(null).leaseExpiresAt(null).updatedAt(now);
-    if (completion instanceof Completion.Ack ack) {
+    JobRecord.Builder next = r.toBuilder().leaseToken(null).leaseExpiresAt(null).updatedAt(now)
+        .details(DriverRules.appendDetails(r.details(), completion.details()));
+    boolean wouldRunAgain = completion instanceof Completion.Retry || completion instanceof Completion.Release;
+    if (completion instanceof Completion.Cancel || (wouldRunAgain && r.cancelRequestedAt() != null)) {
+      next.status(JobStatus.CANCELED).finishedAt(now);
+    } else if (completion instanceof Completion.Ack ack) {
       next.status(JobStatus.DONE).result(ack.result()).finishedAt(now);
     } else if (completion instanceof Completion.Retry retry) {
       next.status(JobStatus.READY).runAt(retry.runAt() != null ? retry.runAt() : now).lastError(retry.error());
@@ -249,6 +295,7 @@ final class ReferenceModel {
     long done = 0;
     long dlq = 0;
     long canceled = 0;
+    long paused = 0;
     for (JobRecord r : rows) {
       if (!r.queue().equals(queue)) {
         continue;
@@ -266,10 +313,11 @@ final class ReferenceModel {
         case DONE -> done++;
         case DLQ -> dlq++;
         case CANCELED -> canceled++;
+        case PAUSED -> paused++;
       }
     }
     return QueueStats.builder(queue).ready(ready).scheduled(scheduled).inflight(inflight).done(done).dlq(dlq)
-        .canceled(canceled).build();
+        .canceled(canceled).paused(paused).build();
   }
 
   // ---------------------------------------------------------------- admin
@@ -280,7 +328,7 @@ final class ReferenceModel {
       throw new InvalidJobStatusException(id, r.status(), "requeue", "DLQ");
     }
     replace(r, r.toBuilder().status(JobStatus.READY).runAt(now).dlqReason(null).dlqFailedAt(null).finishedAt(null)
-        .attempts(resetAttempts ? 0 : r.attempts()).updatedAt(now));
+        .cancelRequestedAt(null).attempts(resetAttempts ? 0 : r.attempts()).updatedAt(now));
   }
 
   void cancel(JobId id, Instant now) {
@@ -288,10 +336,136 @@ final class ReferenceModel {
     if (r.status() == JobStatus.CANCELED) {
       return;
     }
-    if (r.status() != JobStatus.READY) {
-      throw new InvalidJobStatusException(id, r.status(), "cancel", "READY");
+    if (r.status() != JobStatus.READY && r.status() != JobStatus.PAUSED) {
+      throw new InvalidJobStatusException(id, r.status(), "cancel", "READY or PAUSED");
     }
     replace(r, finished(r, now).status(JobStatus.CANCELED));
+  }
+
+  // ---------------------------------------------------------------- queue controls
+
+  QueueSettings settings(String queue) {
+    return settings.getOrDefault(queue, QueueSettings.DEFAULT);
+  }
+
+  QueueSettings updateSettings(String queue, QueueSettings next) {
+    if (next.isDefault()) {
+      settings.remove(queue);
+    } else {
+      settings.put(queue, next);
+    }
+    return next;
+  }
+
+  /** The queue's INFLIGHT jobs whose lease is valid at {@code now}: what a concurrency limit counts. */
+  private long validLeases(String queue, Instant now) {
+    return rows.stream().filter(r -> r.queue().equals(queue) && r.hasValidLease(now)).count();
+  }
+
+  List<QueueOverview> queues(Instant now) {
+    TreeMap<String, QueueSettings> named = new TreeMap<>(ReferenceModel::byCodePoints);
+    named.putAll(settings);
+    for (JobRecord r : rows) {
+      named.putIfAbsent(r.queue(), QueueSettings.DEFAULT);
+    }
+    List<QueueOverview> all = new ArrayList<>();
+    named.forEach((queue, s) -> all.add(new QueueOverview(queue, s, stats(queue, now), validLeases(queue, now))));
+    return all;
+  }
+
+  // ---------------------------------------------------------------- job controls
+
+  void pause(JobId id, Instant now) {
+    JobRecord r = existing(id);
+    if (r.status() == JobStatus.PAUSED) {
+      return;
+    }
+    if (r.status() != JobStatus.READY) {
+      throw new InvalidJobStatusException(id, r.status(), "pause", "READY");
+    }
+    replace(r, r.toBuilder().status(JobStatus.PAUSED).updatedAt(now));
+  }
+
+  void resume(JobId id, Instant now) {
+    JobRecord r = existing(id);
+    if (r.status() == JobStatus.READY) {
+      return;
+    }
+    if (r.status() != JobStatus.PAUSED) {
+      throw new InvalidJobStatusException(id, r.status(), "resume", "PAUSED");
+    }
+    replace(r, r.toBuilder().status(JobStatus.READY).updatedAt(now));
+  }
+
+  void requestCancel(JobId id, Instant now) {
+    JobRecord r = existing(id);
+    if (r.status() == JobStatus.INFLIGHT) {
+      if (r.cancelRequestedAt() == null) {
+        replace(r, r.toBuilder().cancelRequestedAt(now).updatedAt(now));
+      }
+      return;
+    }
+    if (r.status() != JobStatus.READY && r.status() != JobStatus.PAUSED && r.status() != JobStatus.CANCELED) {
+      throw new InvalidJobStatusException(id, r.status(), "cancel", "READY, PAUSED or INFLIGHT");
+    }
+    cancel(id, now);
+  }
+
+  // ---------------------------------------------------------------- definitions
+
+  TaskDefinition createDefinition(TaskDefinition d, Instant now) {
+    if (definitions.containsKey(d.alias())) {
+      throw new DefinitionException(d.alias(), DefinitionException.Reason.DUPLICATE, "create");
+    }
+    return putDefinition(new TaskDefinition(d.alias(), d.title(), d.description(), d.status(), d.memo(), now, now,
+        null));
+  }
+
+  TaskDefinition updateDefinition(TaskDefinition d, Instant now) {
+    TaskDefinition old = notDeleted(d.alias(), "update");
+    return putDefinition(new TaskDefinition(d.alias(), d.title(), d.description(), d.status(), d.memo(),
+        old.createdAt(), now, null));
+  }
+
+  Optional<TaskDefinition> findDefinition(String alias) {
+    return Optional.ofNullable(definitions.get(alias));
+  }
+
+  List<TaskDefinition> listDefinitions(boolean includeDeleted) {
+    return definitions.values().stream().filter(d -> includeDeleted || d.deletedAt() == null)
+        .sorted(Comparator.comparing(TaskDefinition::alias, ReferenceModel::byCodePoints)).toList();
+  }
+
+  TaskDefinition cancelDefinition(String alias, Instant now) {
+    TaskDefinition old = notDeleted(alias, "cancel");
+    if (old.status() == DefinitionStatus.CANCELED) {
+      return old;
+    }
+    return putDefinition(new TaskDefinition(alias, old.title(), old.description(), DefinitionStatus.CANCELED,
+        old.memo(), old.createdAt(), now, null));
+  }
+
+  TaskDefinition deleteDefinition(String alias, Instant now) {
+    TaskDefinition old = definitions.get(alias);
+    if (old == null) {
+      throw new DefinitionException(alias, DefinitionException.Reason.NOT_FOUND, "delete");
+    }
+    return old.deletedAt() != null ? old : putDefinition(new TaskDefinition(alias, old.title(), old.description(),
+        old.status(), old.memo(), old.createdAt(), now, now));
+  }
+
+  private TaskDefinition notDeleted(String alias, String operation) {
+    TaskDefinition d = definitions.get(alias);
+    if (d == null || d.deletedAt() != null) {
+      throw new DefinitionException(alias,
+          d == null ? DefinitionException.Reason.NOT_FOUND : DefinitionException.Reason.DELETED, operation);
+    }
+    return d;
+  }
+
+  private TaskDefinition putDefinition(TaskDefinition d) {
+    definitions.put(d.alias(), d);
+    return d;
   }
 
   void delete(JobId id) {

@@ -120,10 +120,15 @@ public final class TckRules {
       ArgumentRules.class,
       PayloadLimitRules.class,
       ClosedDriverRules.class,
+      DetailsRules.class,
       ConcurrencyRules.class,
       NotificationRules.class,
       CoordinationRules.class,
       StatisticsRules.class,
+      QueueControlsRules.class,
+      JobPauseRules.class,
+      JobCancelRules.class,
+      DefinitionRules.class,
       PropertyRules.class,
       WorkerRules.class);
 

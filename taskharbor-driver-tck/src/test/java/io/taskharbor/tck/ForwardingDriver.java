@@ -30,6 +30,11 @@ import org.jspecify.annotations.Nullable;
 abstract class ForwardingDriver implements Driver {
   protected final ModelDriver delegate = new ModelDriver();
 
+  /** For a broken driver that offers one extension: {@code impl} when {@code type} is {@code offered}, else empty. */
+  protected static <T> Optional<T> offering(Class<T> type, Class<?> offered, Object impl) {
+    return type == offered ? Optional.of(type.cast(impl)) : Optional.empty();
+  }
+
   /** Returns the record as this driver shows it; by default as the model stores it. */
   protected JobRecord shown(JobRecord stored) {
     return stored;

@@ -111,12 +111,14 @@ class TckTeethTest {
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  @DisplayName("a driver that ignores lease expiry fails the lease-expiry rules and both property tests, and nothing "
-      + "else")
+  @DisplayName("a driver that ignores lease expiry fails the lease-expiry rules (the details log's included) and both "
+      + "property tests, and nothing else")
   void ignoringLeaseExpiryIsCaught() {
     List<Finished> run = runAll(IgnoresLeaseExpiryDriver.Tck.class);
-    assertThat(failedIds(run)).contains("PRP-01", "PRP-02", "LSE-09", "LSE-10", "LSE-11", "CMP-24", "MTX-01");
-    assertThat(failedGroups(run)).isSubsetOf(groups("Properties", "Lease", "Completions", "Matrix", "Worker"));
+    assertThat(failedIds(run)).contains("PRP-01", "PRP-02", "LSE-09", "LSE-10", "LSE-11", "CMP-24", "MTX-01",
+        "DTL-02");
+    assertThat(failedGroups(run))
+        .isSubsetOf(groups("Properties", "Lease", "Completions", "Matrix", "Worker", "Details"));
     assertThat(run).filteredOn(f -> !f.failed()).hasSizeGreaterThan(run.size() / 2);
     assertThat(failure(run, "PRP-02"))
         .contains("refused LeaseExpiredException")
@@ -283,6 +285,61 @@ class TckTeethTest {
         runGroups(DueAtNowIsScheduledDriver.Tck.class, DriverTck.Statistics.class, DriverTck.Enqueue.class);
     assertThat(failedIds(run)).containsExactlyInAnyOrder("STA-01", "STA-03", "STA-06");
     assertControlPassed(run);
+  }
+
+  @Test
+  @DisplayName("a driver whose reserve ignores the concurrency limit fails the limit rules, and no other")
+  void ignoringTheConcurrencyLimitIsCaught() {
+    List<Finished> run =
+        runGroups(IgnoresConcurrencyLimitDriver.Tck.class, DriverTck.QueueControls.class, DriverTck.Enqueue.class);
+    assertThat(failedIds(run)).containsExactlyInAnyOrder("QUE-04", "QUE-05", "QUE-06", "QUE-07", "QUE-08");
+    assertThat(failure(run, "QUE-07")).contains("racing reservers under a limit of 3");
+    assertNoneSkipped(run, "QueueControls");
+    assertControlPassed(run);
+  }
+
+  @Test
+  @DisplayName("a driver whose reserve leases PAUSED jobs fails the pause rule, and no other")
+  void reservingPausedJobsIsCaught() {
+    List<Finished> run =
+        runGroups(ReservesPausedJobsDriver.Tck.class, DriverTck.JobPause.class, DriverTck.Enqueue.class);
+    assertThat(failedIds(run)).containsExactly("PAU-01");
+    assertNoneSkipped(run, "JobPause");
+    assertControlPassed(run);
+  }
+
+  @Test
+  @DisplayName("a driver whose extendLease keeps a cancel request from the holder fails the rule of hearing it, and "
+      + "no other")
+  void aSilentCancelIsCaught() {
+    List<Finished> run = runGroups(SilentCancelDriver.Tck.class, DriverTck.JobCancel.class, DriverTck.Enqueue.class);
+    assertThat(failedIds(run)).containsExactly("CAN-02");
+    assertNoneSkipped(run, "JobCancel");
+    assertControlPassed(run);
+  }
+
+  @Test
+  @DisplayName("a driver that lists deleted definitions unasked fails the soft-delete rule, and no other")
+  void listingDeletedDefinitionsIsCaught() {
+    List<Finished> run =
+        runGroups(ListsDeletedDefinitionsDriver.Tck.class, DriverTck.Definitions.class, DriverTck.Enqueue.class);
+    assertThat(failedIds(run)).containsExactly("DEF-05");
+    assertNoneSkipped(run, "Definitions");
+    assertControlPassed(run);
+  }
+
+  @Test
+  @DisplayName("a driver that drops the details of its completions fails the rules that keep them, and no other")
+  void droppingDetailsIsCaught() {
+    List<Finished> run = runGroups(DropsDetailsDriver.Tck.class, DriverTck.Details.class, DriverTck.Enqueue.class);
+    assertThat(failedIds(run)).containsExactlyInAnyOrder("DTL-01", "DTL-03", "DTL-04", "DTL-05");
+    assertControlPassed(run);
+  }
+
+  /** Asserts that no rule of the nested group was skipped: the broken driver offers its extension. */
+  static void assertNoneSkipped(List<Finished> run, String nested) {
+    assertThat(run).filteredOn(f -> f.group().equals(group(nested))).as("the rules of %s", nested).isNotEmpty()
+        .allSatisfy(f -> assertThat(f.status()).as(f.name()).isNotEqualTo(TestExecutionResult.Status.ABORTED));
   }
 
   @Test

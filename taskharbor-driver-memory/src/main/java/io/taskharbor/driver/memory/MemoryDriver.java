@@ -1,5 +1,6 @@
 package io.taskharbor.driver.memory;
 
+import io.taskharbor.api.CancelRequestedException;
 import io.taskharbor.api.DuplicateJobException;
 import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.InvalidJobStatusException;
@@ -11,15 +12,20 @@ import io.taskharbor.api.JobStateException;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
+import io.taskharbor.api.QueueOverview;
+import io.taskharbor.api.QueueSettings;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.Coordination;
+import io.taskharbor.spi.Definitions;
 import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.JobControls;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.LiveJobs;
 import io.taskharbor.spi.NewJob;
 import io.taskharbor.spi.Outcome;
+import io.taskharbor.spi.QueueControls;
 import io.taskharbor.spi.Statistics;
 import io.taskharbor.spi.WakeUpNotifications;
 import io.taskharbor.spi.support.DriverRules;
@@ -62,7 +68,11 @@ import org.jspecify.annotations.Nullable;
  * production: a larger payload refuses its whole enqueue batch, a larger ack result its whole completion batch, with
  * an {@link IllegalArgumentException} naming the field.
  *
- * <p>It offers three extensions: {@link WakeUpNotifications}, {@link Coordination} and {@link Statistics}. The
+ * <p>It offers {@link WakeUpNotifications}, {@link Coordination}, {@link Statistics}, {@link QueueControls}, {@link
+ * JobControls} and {@link Definitions}. Queue settings, definitions and the cancel requests live under the same lock
+ * as the jobs, so reserve reads a queue's settings and its valid leases and leases jobs in one step: a concurrency
+ * limit holds across every client of the instance. A queue with the default settings pays one map look-up; a limited
+ * queue counts its valid leases by walking only the not-yet-claimable tail of its index. The
  * coordination state (the node registry and the leader leases) lives in the driver instance, under the same lock as
  * the jobs: every client of one {@code MemoryDriver} (every engine of one JVM given this instance) sees the same
  * nodes and leaders, and a leader's fenced call checks its term and changes jobs in one step. Its {@link
@@ -83,6 +93,10 @@ public final class MemoryDriver implements Driver {
   private final WakeUpNotifications notifications = this::listen;
   private final MemoryCoordination coordination = new MemoryCoordination();
   private final Statistics statistics = this::liveJobs;
+  private final MemoryControls controls = new MemoryControls();
+  private final MemoryDefinitions definitions = new MemoryDefinitions(lock, this::ensureOpen);
+  /** The queues' settings other than the defaults, by queue (guarded by the lock). */
+  private final Map<String, QueueSettings> settings = new HashMap<>();
   /** The registered nodes by id, in code point order (guarded by the lock). */
   private final java.util.TreeMap<String, NodeEntry> nodes = new java.util.TreeMap<>(CoordinationChecks.CODE_POINTS);
   /** The leader leases by name, valid or not (guarded by the lock). */
@@ -120,8 +134,8 @@ public final class MemoryDriver implements Driver {
 
   /**
    * Offers {@link WakeUpNotifications} (enqueue, retry, release and requeue tell subscribers of the queue), {@link
-   * Coordination} (the nodes and leaders of this instance) and {@link Statistics}; each is one object for the life of
-   * the driver.
+   * Coordination} (the nodes and leaders of this instance), {@link Statistics}, {@link QueueControls}, {@link
+   * JobControls} and {@link Definitions}; each is one object for the life of the driver.
    */
   @Override
   public <T> Optional<T> extension(Class<T> type) {
@@ -134,6 +148,12 @@ public final class MemoryDriver implements Driver {
     }
     if (type == Statistics.class) {
       return Optional.of(type.cast(statistics));
+    }
+    if (type == QueueControls.class || type == JobControls.class) {
+      return Optional.of(type.cast(controls));
+    }
+    if (type == Definitions.class) {
+      return Optional.of(type.cast(definitions));
     }
     return Optional.empty();
   }
@@ -217,9 +237,10 @@ public final class MemoryDriver implements Driver {
         return List.of();
       }
       sweepExpiredLastAttempts(q, at);
-      List<LeasedJob> leased = new ArrayList<>(Math.min(max, 64));
+      int room = room(queue, q, max, at);
+      List<LeasedJob> leased = new ArrayList<>(Math.min(room, 64));
       for (Integer priority : List.copyOf(q.claimable.keySet())) {
-        while (leased.size() < max) {
+        while (leased.size() < room) {
           MemoryJob head = q.firstClaimable(priority);
           reserveLookups++;
           if (head == null || head.availableAt().isAfter(at)) {
@@ -236,7 +257,7 @@ public final class MemoryDriver implements Driver {
           index(head);
           leased.add(new LeasedJob(head.toRecord()));
         }
-        if (leased.size() == max) {
+        if (leased.size() >= room) {
           break;
         }
       }
@@ -246,8 +267,39 @@ public final class MemoryDriver implements Driver {
     }
   }
 
-  /** Moves every INFLIGHT job of the queue whose lease expired on its last attempt to the DLQ. */
+  /**
+   * How many jobs this reserve may lease: {@code max}, none on a paused queue, and under a concurrency limit L at most
+   * L minus the queue's valid leases at {@code now}. A queue with the default settings costs one look-up.
+   */
+  private int room(String queue, QueueIndex q, int max, Instant now) {
+    QueueSettings s = settings.get(queue);
+    if (s == null) {
+      return max;
+    }
+    if (s.paused()) {
+      return 0;
+    }
+    Integer limit = s.concurrencyLimit();
+    return limit == null ? max : (int) Math.max(0, Math.min(max, limit - q.countValidLeases(now)));
+  }
+
+  /**
+   * Cancels every INFLIGHT job of the queue whose cancel was requested and whose lease ended (its holder died before it
+   * could), then moves every INFLIGHT job whose lease expired on its last attempt to the DLQ.
+   */
   private void sweepExpiredLastAttempts(QueueIndex q, Instant now) {
+    while (!q.cancelPending.isEmpty()) {
+      MemoryJob job = q.cancelPending.first();
+      if (job.hasValidLease(now)) {
+        break;
+      }
+      unindex(job);
+      job.status = JobStatus.CANCELED;
+      job.finishedAt = now;
+      job.clearLease();
+      job.updatedAt = now;
+      index(job);
+    }
     while (!q.lastAttemptLeases.isEmpty()) {
       MemoryJob job = q.lastAttemptLeases.first();
       if (job.leaseExpiresAt == null || job.leaseExpiresAt.isAfter(now)) {
@@ -276,6 +328,9 @@ public final class MemoryDriver implements Driver {
     try {
       ensureOpen();
       MemoryJob job = validateLease(id, token, at, "extendLease");
+      if (job.cancelRequestedAt != null) {
+        throw new CancelRequestedException(id);
+      }
       Instant extended = at.plus(leaseFor);
       Instant current = Objects.requireNonNull(job.leaseExpiresAt);
       unindex(job);
@@ -327,7 +382,12 @@ public final class MemoryDriver implements Driver {
       return Outcome.refused(e);
     }
     unindex(job);
-    if (completion instanceof Completion.Ack ack) {
+    job.details = DriverRules.appendDetails(job.details, completion.details());
+    boolean runsAgain = completion instanceof Completion.Retry || completion instanceof Completion.Release;
+    if (completion instanceof Completion.Cancel || (runsAgain && job.cancelRequestedAt != null)) {
+      job.status = JobStatus.CANCELED; // the cancel wins over running again
+      job.finishedAt = now;
+    } else if (completion instanceof Completion.Ack ack) {
       job.status = JobStatus.DONE;
       job.result = ack.result();
       job.finishedAt = now;
@@ -439,17 +499,20 @@ public final class MemoryDriver implements Driver {
     lock.lock();
     try {
       ensureOpen();
-      QueueIndex q = queues.get(queue);
-      if (q == null) {
-        return QueueStats.empty(queue);
-      }
-      long scheduled = q.countScheduled(at);
-      return QueueStats.builder(queue).ready(q.count(JobStatus.READY) - scheduled).scheduled(scheduled)
-          .inflight(q.count(JobStatus.INFLIGHT)).done(q.count(JobStatus.DONE)).dlq(q.count(JobStatus.DLQ))
-          .canceled(q.count(JobStatus.CANCELED)).build();
+      return statsLocked(queue, queues.get(queue), at);
     } finally {
       lock.unlock();
     }
+  }
+
+  private static QueueStats statsLocked(String queue, @Nullable QueueIndex q, Instant at) {
+    if (q == null) {
+      return QueueStats.empty(queue);
+    }
+    long scheduled = q.countScheduled(at);
+    return QueueStats.builder(queue).ready(q.count(JobStatus.READY) - scheduled).scheduled(scheduled)
+        .inflight(q.count(JobStatus.INFLIGHT)).done(q.count(JobStatus.DONE)).dlq(q.count(JobStatus.DLQ))
+        .canceled(q.count(JobStatus.CANCELED)).paused(q.count(JobStatus.PAUSED)).build();
   }
 
   // ------------------------------------------------------------------------------------------------ admin
@@ -472,6 +535,7 @@ public final class MemoryDriver implements Driver {
       job.dlqReason = null;
       job.dlqFailedAt = null;
       job.finishedAt = null;
+      job.cancelRequestedAt = null;
       if (resetAttempts) {
         job.attempts = 0;
       }
@@ -495,16 +559,152 @@ public final class MemoryDriver implements Driver {
       if (job.status == JobStatus.CANCELED) {
         return;
       }
-      if (job.status != JobStatus.READY) {
-        throw new InvalidJobStatusException(id, job.status, "cancel", "READY");
+      if (job.status != JobStatus.READY && job.status != JobStatus.PAUSED) {
+        throw new InvalidJobStatusException(id, job.status, "cancel", "READY or PAUSED");
       }
-      unindex(job);
-      job.status = JobStatus.CANCELED;
-      job.finishedAt = at;
-      job.updatedAt = at;
-      index(job);
+      cancelNow(job, at);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** A READY or PAUSED job becomes CANCELED, finished at {@code now}. */
+  private void cancelNow(MemoryJob job, Instant now) {
+    unindex(job);
+    job.status = JobStatus.CANCELED;
+    job.finishedAt = now;
+    job.updatedAt = now;
+    index(job);
+  }
+
+  // ------------------------------------------------------------------------------------------------ controls
+
+  /**
+   * {@link QueueControls} and {@link JobControls} over this driver's storage, under its lock: reserve reads the
+   * settings in the same step as it leases.
+   */
+  private final class MemoryControls implements QueueControls, JobControls {
+
+    @Override
+    public QueueSettings settings(String queue) {
+      Validation.queue(queue);
+      lock.lock();
+      try {
+        ensureOpen();
+        return settings.getOrDefault(queue, QueueSettings.DEFAULT);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public QueueSettings update(String queue, QueueSettings wanted, Instant now) {
+      Validation.queue(queue);
+      Objects.requireNonNull(wanted, "settings must not be null (use QueueSettings.DEFAULT for the defaults)");
+      Validation.now(now);
+      lock.lock();
+      try {
+        ensureOpen();
+        if (wanted.isDefault()) {
+          settings.remove(queue);
+        } else {
+          settings.put(queue, wanted);
+        }
+        return wanted;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public List<QueueOverview> queues(Instant now) {
+      Instant at = Validation.now(now);
+      lock.lock();
+      try {
+        ensureOpen();
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(CoordinationChecks.CODE_POINTS);
+        names.addAll(settings.keySet());
+        queues.forEach((name, q) -> {
+          if (!q.isEmpty()) {
+            names.add(name);
+          }
+        });
+        List<QueueOverview> all = new ArrayList<>(names.size());
+        for (String name : names) {
+          QueueIndex q = queues.get(name);
+          all.add(new QueueOverview(name, settings.getOrDefault(name, QueueSettings.DEFAULT),
+              statsLocked(name, q, at), q == null ? 0 : q.countValidLeases(at)));
+        }
+        return List.copyOf(all);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void pause(JobId id, Instant now) {
+      change(id, now, "pause", JobStatus.READY, JobStatus.PAUSED);
+    }
+
+    @Override
+    public void resume(JobId id, Instant now) {
+      change(id, now, "resume", JobStatus.PAUSED, JobStatus.READY);
+    }
+
+    /** Moves a job from {@code from} to {@code to}; a job in {@code to} already is left alone. */
+    private void change(JobId id, Instant now, String operation, JobStatus from, JobStatus to) {
+      Objects.requireNonNull(id, "id must not be null");
+      Instant at = Validation.now(now);
+      lock.lock();
+      try {
+        ensureOpen();
+        MemoryJob job = existing(id);
+        if (job.status == to) {
+          return;
+        }
+        if (job.status != from) {
+          throw new InvalidJobStatusException(id, job.status, operation, from.name());
+        }
+        unindex(job);
+        job.status = to;
+        job.updatedAt = at;
+        index(job);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void requestCancel(JobId id, Instant now) {
+      Objects.requireNonNull(id, "id must not be null");
+      Instant at = Validation.now(now);
+      lock.lock();
+      try {
+        ensureOpen();
+        MemoryJob job = existing(id);
+        switch (job.status) {
+          case CANCELED -> {
+            // already canceled: nothing changes
+          }
+          case READY, PAUSED -> cancelNow(job, at);
+          case INFLIGHT -> {
+            if (job.cancelRequestedAt == null) {
+              unindex(job);
+              job.cancelRequestedAt = at;
+              job.updatedAt = at;
+              index(job);
+            }
+          }
+          default -> throw new InvalidJobStatusException(id, job.status, "cancel", "READY, PAUSED or INFLIGHT");
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "MemoryDriver.controls";
     }
   }
 
@@ -888,6 +1088,7 @@ public final class MemoryDriver implements Driver {
       listeners.clear();
       nodes.clear();
       leases.clear();
+      settings.clear();
     } finally {
       lock.unlock();
     }

@@ -1,5 +1,6 @@
 package io.taskharbor.driver.memory;
 
+import io.taskharbor.api.Detail;
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
@@ -8,6 +9,7 @@ import io.taskharbor.spi.NewJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +52,10 @@ final class MemoryJob {
   @Nullable String leasedBy;
   /** When the latest reservation began (kept after the job leaves INFLIGHT), or null before the first. */
   @Nullable Instant startedAt;
+  /** When an administrator asked to cancel the job while it ran (the first request), or null. */
+  @Nullable Instant cancelRequestedAt;
+  /** The details log, oldest first, within the bounds of {@link Detail}. */
+  List<Detail> details = List.of();
 
   MemoryJob(NewJob job, Instant now) {
     this.id = job.id();
@@ -75,6 +81,16 @@ final class MemoryJob {
     return status == JobStatus.INFLIGHT && attempts >= maxAttempts;
   }
 
+  /** An INFLIGHT job whose cancel was requested: once its lease expires, reserve cancels it instead of handing it out. */
+  boolean isCancelPending() {
+    return status == JobStatus.INFLIGHT && cancelRequestedAt != null;
+  }
+
+  /** Whether the job holds a lease that is valid at {@code now}. */
+  boolean hasValidLease(Instant now) {
+    return status == JobStatus.INFLIGHT && leaseExpiresAt != null && leaseExpiresAt.isAfter(now);
+  }
+
   /** When the job is (or becomes) claimable: run_at or created_at while READY, the lease expiry while INFLIGHT. */
   Instant availableAt() {
     if (status == JobStatus.INFLIGHT) {
@@ -93,6 +109,6 @@ final class MemoryJob {
         .idempotencyKey(idempotencyKey).attempts(attempts).maxAttempts(maxAttempts).timeout(timeout).status(status)
         .leaseToken(leaseToken).leaseExpiresAt(leaseExpiresAt).lastError(lastError).result(result)
         .dlqReason(dlqReason).dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).leasedBy(leasedBy)
-        .startedAt(startedAt).build();
+        .startedAt(startedAt).cancelRequestedAt(cancelRequestedAt).details(details).build();
   }
 }

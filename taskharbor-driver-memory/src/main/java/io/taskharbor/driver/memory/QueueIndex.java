@@ -18,6 +18,8 @@ final class QueueIndex {
 
   final TreeMap<Integer, NavigableSet<MemoryJob>> claimable = new TreeMap<>(Comparator.reverseOrder());
   final NavigableSet<MemoryJob> lastAttemptLeases = new TreeSet<>(MemoryJob.BY_LEASE_EXPIRY);
+  /** INFLIGHT jobs whose cancel was requested, by expiry: reserve cancels them once their lease ended. */
+  final NavigableSet<MemoryJob> cancelPending = new TreeSet<>(MemoryJob.BY_LEASE_EXPIRY);
   private final Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
 
   void add(MemoryJob job) {
@@ -27,6 +29,9 @@ final class QueueIndex {
     }
     if (job.isOnLastAttempt()) {
       lastAttemptLeases.add(job);
+    }
+    if (job.isCancelPending()) {
+      cancelPending.add(job);
     }
   }
 
@@ -44,6 +49,9 @@ final class QueueIndex {
     if (job.isOnLastAttempt()) {
       lastAttemptLeases.remove(job);
     }
+    if (job.isCancelPending()) {
+      cancelPending.remove(job);
+    }
   }
 
   /** The first job of a priority level in reserve order, claimable or not yet. */
@@ -56,19 +64,37 @@ final class QueueIndex {
     return counts.getOrDefault(status, 0L);
   }
 
-  /** READY jobs not yet due at {@code now}: walks only the not-yet-claimable tail of each level. */
+  /** Whether the queue holds any job, in any status. */
+  boolean isEmpty() {
+    return counts.values().stream().allMatch(n -> n == 0);
+  }
+
+  /** INFLIGHT jobs whose lease is valid at {@code now} (what a concurrency limit counts). */
+  long countValidLeases(Instant now) {
+    return countNotYetClaimable(now, JobStatus.INFLIGHT);
+  }
+
+  /** READY jobs not yet due at {@code now}. */
   long countScheduled(Instant now) {
-    long scheduled = 0;
+    return countNotYetClaimable(now, JobStatus.READY);
+  }
+
+  /**
+   * Jobs in {@code status} that are not claimable at {@code now} (scheduled READY jobs, valid INFLIGHT leases): walks
+   * only the not-yet-claimable tail of each level, so the due backlog costs nothing.
+   */
+  private long countNotYetClaimable(Instant now, JobStatus status) {
+    long n = 0;
     for (NavigableSet<MemoryJob> level : claimable.values()) {
       for (MemoryJob job : level.descendingSet()) {
         if (!job.availableAt().isAfter(now)) {
           break;
         }
-        if (job.status == JobStatus.READY) {
-          scheduled++;
+        if (job.status == status) {
+          n++;
         }
       }
     }
-    return scheduled;
+    return n;
   }
 }
