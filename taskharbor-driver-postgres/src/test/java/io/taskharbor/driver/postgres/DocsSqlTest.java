@@ -245,6 +245,22 @@ class DocsSqlTest {
   }
 
   @Test
+  @DisplayName("the CREATE TABLE statements that docs/postgres-driver.md shows for queue controls are the changesets'")
+  void theQueueControlTablesOfTheDocAreTheChangesets() throws IOException {
+    String changeset = Files.readString(Path.of("src", "main", "resources", "io", "taskharbor", "driver", "postgres",
+        "db", "changelog", "changes", "0005-queue-controls.sql"), StandardCharsets.UTF_8);
+    String doc = Files.readString(DOC, StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("CREATE TABLE \\$\\{schema\\}\\.\\w+ \\(.*?\\n\\);", Pattern.DOTALL)
+        .matcher(changeset);
+    int tables = 0;
+    while (m.find()) {
+      assertThat(doc).as("the page shows the changeset's DDL").contains(m.group().replace("${schema}.", ""));
+      tables++;
+    }
+    assertThat(tables).as("tables created by 0005").isEqualTo(2);
+  }
+
+  @Test
   void theSnippetSplitterKeepsMultiLineStatementsWhole() {
     String doc = "text\n```sql\nSELECT 1\nFROM t;\n\nSELECT 2;\n```\nmore\n```java\nint x;\n```\n";
 
