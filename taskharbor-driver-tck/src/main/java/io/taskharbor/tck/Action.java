@@ -152,6 +152,17 @@ public sealed interface Action {
     }
   }
 
+  /**
+   * Cancel of a job whose cancel was requested ({@link io.taskharbor.spi.Completion.Cancel}); drawn only by the
+   * controls profile.
+   */
+  record CancelRunning(JobRef job, TokenChoice token) implements CompletionSpec {
+    @Override
+    public String toString() {
+      return "cancel-completion " + job + " token=" + token;
+    }
+  }
+
   /** Cancels a job. */
   record Cancel(JobRef job) implements Action {
     @Override
@@ -364,6 +375,52 @@ public sealed interface Action {
       return "leader purge " + name + " term=" + term + " "
           + statuses.stream().sorted().map(Enum::name).collect(Collectors.joining(",")) + " finishedBefore="
           + Actions.offset(finishedBefore);
+    }
+  }
+
+  /**
+   * A step of queue or job controls (the {@link io.taskharbor.spi.QueueControls} and {@link
+   * io.taskharbor.spi.JobControls} extensions): run only when both drivers offer both, else skipped on both sides.
+   */
+  sealed interface ControlStep extends Action {}
+
+  /** Stores a queue's settings: paused or not, and a concurrency limit (null for none). */
+  record SetQueue(String queue, boolean paused, @Nullable Integer limit) implements ControlStep {
+    @Override
+    public String toString() {
+      return "set queue " + queue + (paused ? " paused" : " running") + " limit=" + limit;
+    }
+  }
+
+  /** Lists every queue with its settings, counts and valid leases. */
+  record Overview() implements ControlStep {
+    @Override
+    public String toString() {
+      return "queues overview";
+    }
+  }
+
+  /** Pauses a job. */
+  record PauseJob(JobRef job) implements ControlStep {
+    @Override
+    public String toString() {
+      return "pause " + job;
+    }
+  }
+
+  /** Resumes a job. */
+  record ResumeJob(JobRef job) implements ControlStep {
+    @Override
+    public String toString() {
+      return "resume " + job;
+    }
+  }
+
+  /** Asks to cancel a job (at once unless it runs). */
+  record RequestCancel(JobRef job) implements ControlStep {
+    @Override
+    public String toString() {
+      return "requestCancel " + job;
     }
   }
 

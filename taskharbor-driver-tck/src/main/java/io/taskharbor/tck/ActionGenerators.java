@@ -41,6 +41,7 @@ final class ActionGenerators {
       case GENERAL -> general();
       case LEASE_BOUNDARIES -> leaseBoundaries();
       case COORDINATION -> coordination();
+      case CONTROLS -> controls();
     };
     int prelude = Math.min(mix.prelude().size(), Math.max(0, maxSteps - 2));
     int setupSteps = Math.min(3, maxSteps - 1 - prelude);
@@ -266,6 +267,50 @@ final class ActionGenerators {
         step(3, Generate.constant(() -> (Action) new Action.CountLiveJobs())),
         step(2, in -> new Action.ListJobs(null, statusFilter().generate(in), null, 1000, null,
             node.generate(in)))));
+  }
+
+  // ---------------------------------------------------------------- queue and job controls
+
+  /**
+   * Queue settings (paused, limits 1 and 2, none) and job controls (pause, resume, cancel requests aimed at READY,
+   * PAUSED and INFLIGHT jobs) among enqueues, reservations, completions (the cancel completion included) and lease
+   * extensions (which tell a holder of a cancel request), with clock steps around the lease, so that limits fill up,
+   * leases expire and abandoned cancel requests are swept.
+   */
+  private static Mix controls() {
+    Gen<String> queue = pick("q-a", "q-a", "q-b");
+    Gen<TokenChoice> token = pick(TokenChoice.CURRENT, TokenChoice.CURRENT, TokenChoice.CURRENT,
+        TokenChoice.CURRENT, TokenChoice.STALE, TokenChoice.RANDOM);
+    Gen<JobRef> ref = aimedAt(JobStatus.INFLIGHT, 40, frequency(
+        Pair.of(60, integers().between(0, 1).map(k -> (JobRef) new Action.Reserved(k))),
+        Pair.of(40, integers().between(0, 4).map(k -> (JobRef) new Action.Created(k)))));
+    Gen<JobRef> ready = aimedAt(JobStatus.READY, 60, ref);
+    Gen<JobRef> paused = aimedAt(JobStatus.PAUSED, 70, ref);
+    Gen<JobRef> dead = aimedAt(JobStatus.DLQ, 60, ref);
+    Gen<Action.JobSpec> job = jobSpec(queue, Generate.constant((String) null),
+        pick(null, null, null, MICRO, LEASE), pick(0, 0, 1), pick(2, 1, 3));
+    Gen<Action> enqueue = job.map(j -> new Action.Enqueue(List.of(j)));
+    Gen<Action.CompletionSpec> completion = frequency(
+        Pair.of(75, completion(ref, token)),
+        Pair.of(25, in -> new Action.CancelRunning(ref.generate(in), token.generate(in))));
+    Gen<Action> setQueue = in -> new Action.SetQueue(queue.generate(in), pick(false, false, true).generate(in),
+        pick(null, 1, 2).generate(in));
+    return new Mix(frequency(step(3, enqueue), step(1, setQueue)), frequency(
+        step(12, enqueue),
+        step(14, reserve(queue, integers().between(1, 3), pick(LEASE, LEASE, Duration.ofSeconds(3)))),
+        step(10, completion.map(c -> new Action.Complete(List.of(c)))),
+        step(8, advance(pick(LEASE, MICRO, LEASE.minus(MICRO), LEASE.plus(MICRO), Duration.ofSeconds(3)))),
+        step(6, setQueue),
+        step(5, ready.map(r -> new Action.PauseJob(r))),
+        step(5, paused.map(r -> new Action.ResumeJob(r))),
+        step(6, aimedAt(JobStatus.INFLIGHT, 60, ref).map(r -> new Action.RequestCancel(r))),
+        step(5, in -> new Action.ExtendLease(aimedAt(JobStatus.INFLIGHT, 80, ref).generate(in), token.generate(in),
+            LEASE)),
+        step(2, ready.map(r -> new Action.Cancel(r))),
+        step(2, in -> new Action.Requeue(dead.generate(in), true)),
+        step(2, ref.map(r -> new Action.Delete(r))),
+        step(2, Generate.constant(() -> (Action) new Action.Overview())),
+        step(2, queue.map(q -> new Action.Stats(q)))));
   }
 
   // ---------------------------------------------------------------- helpers

@@ -67,7 +67,14 @@ public final class DifferentialCheck {
      * with clock steps around the lease, the ttls and the node timeouts. Its coordination steps run only when both
      * drivers offer {@link io.taskharbor.spi.Coordination}.
      */
-    COORDINATION
+    COORDINATION,
+    /**
+     * Queue and job controls: queue settings (paused, limits 1 and 2), pause, resume and cancel requests among
+     * enqueues, reservations, completions (the cancel completion included), lease extensions, requeues and overviews,
+     * with clock steps around the lease. Its control steps run only when both drivers offer {@link
+     * io.taskharbor.spi.QueueControls} and {@link io.taskharbor.spi.JobControls}.
+     */
+    CONTROLS
   }
 
   /**

@@ -3,6 +3,8 @@ package io.taskharbor.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskharbor.spi.Coordination;
+import io.taskharbor.spi.JobControls;
+import io.taskharbor.spi.QueueControls;
 import io.taskharbor.spi.Driver;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,25 @@ public abstract class PropertyContract extends TckGroup implements PropertyRules
     super(tck);
   }
 
+  /** A quarter of the configured sequences of {@code profile}, of at most 30 steps each, against the model. */
+  private DifferentialCheck.Summary shortSequences(DifferentialCheck.Profile profile) {
+    return DifferentialCheck.againstModel(this::freshDriver)
+        .profile(profile)
+        .sequences(Math.max(1, DifferentialCheck.configuredSequences() / 4))
+        .maxSteps(30)
+        .check();
+  }
+
+  /** Skips the test, by name, unless the driver offers every one of {@code extensions}. */
+  private void assumeExtensions(Class<?>... extensions) {
+    Driver probe = freshDriver();
+    java.util.List<String> missing = java.util.Arrays.stream(extensions)
+        .filter(e -> probe.extension(e).isEmpty()).map(Class::getSimpleName).toList();
+    probe.close();
+    Assumptions.assumeTrue(missing.isEmpty(),
+        "driver offers no extension " + String.join(" and ", missing) + ": test skipped by design");
+  }
+
   @Override
   @Test
   public void required_prp01_randomSequencesMatchTheReferenceModel() {
@@ -31,26 +52,24 @@ public abstract class PropertyContract extends TckGroup implements PropertyRules
   @Override
   @Test
   public void required_prp02_leaseBoundarySequencesMatchTheReferenceModel() {
-    DifferentialCheck.Summary summary = DifferentialCheck.againstModel(this::freshDriver)
-        .profile(DifferentialCheck.Profile.LEASE_BOUNDARIES)
-        .sequences(Math.max(1, DifferentialCheck.configuredSequences() / 4))
-        .maxSteps(30)
-        .check();
+    DifferentialCheck.Summary summary = shortSequences(DifferentialCheck.Profile.LEASE_BOUNDARIES);
     assertThat(summary.coverage()).containsKey("step Reserve");
   }
 
   @Override
   @Test
   public void optional_prp03_coordinationSequencesMatchTheReferenceModel() {
-    Driver probe = freshDriver();
-    Assumptions.assumeTrue(probe.extension(Coordination.class).isPresent(),
-        "driver offers no extension Coordination: test skipped by design");
-    probe.close();
-    DifferentialCheck.Summary summary = DifferentialCheck.againstModel(this::freshDriver)
-        .profile(DifferentialCheck.Profile.COORDINATION)
-        .sequences(Math.max(1, DifferentialCheck.configuredSequences() / 4))
-        .maxSteps(30)
-        .check();
+    assumeExtensions(Coordination.class);
+    DifferentialCheck.Summary summary = shortSequences(DifferentialCheck.Profile.COORDINATION);
     assertThat(summary.coverage()).containsKeys("step Acquire", "step RecoverOrphans");
+  }
+
+  @Override
+  @Test
+  public void optional_prp04_controlSequencesMatchTheReferenceModel() {
+    assumeExtensions(QueueControls.class, JobControls.class);
+    DifferentialCheck.Summary summary = shortSequences(DifferentialCheck.Profile.CONTROLS);
+    assertThat(summary.coverage()).containsKeys("step SetQueue", "step RequestCancel", "status PAUSED",
+        "status CANCELED");
   }
 }

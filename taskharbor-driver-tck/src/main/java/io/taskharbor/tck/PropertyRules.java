@@ -31,4 +31,14 @@ public interface PropertyRules {
           + "with a smaller example); a difference in leased_by or started_at points at reserve's holder",
       when = "offer the Coordination extension")
   void optional_prp03_coordinationSequencesMatchTheReferenceModel();
+
+  @Rule(id = "PRP-04",
+      text = "sequences of queue settings (paused, limits 1 and 2), job pauses, resumes and cancel requests among "
+          + "enqueues, reservations, completions (the cancel completion included), lease extensions and requeues, "
+          + "around the lease boundary, agree with the reference model step by step, the cancel requests, details "
+          + "and the overview of the queues included",
+      ifFails = "the step the report marks, then the QUE, PAU or CAN rule of the same call (its contract test "
+          + "usually fails too, with a smaller example)",
+      when = "offer the QueueControls and JobControls extensions")
+  void optional_prp04_controlSequencesMatchTheReferenceModel();
 }

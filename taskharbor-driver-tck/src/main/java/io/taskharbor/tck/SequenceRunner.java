@@ -7,9 +7,12 @@ import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
+import io.taskharbor.api.QueueSettings;
 import io.taskharbor.api.StaleTermException;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.Coordination;
+import io.taskharbor.spi.JobControls;
+import io.taskharbor.spi.QueueControls;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.LeaderLease;
 import io.taskharbor.spi.LeasedJob;
@@ -139,6 +142,7 @@ final class SequenceRunner {
     Lane right = new Lane(reference);
     boolean coordinated = left.coordination != null && right.coordination != null;
     boolean counted = left.statistics != null && right.statistics != null;
+    boolean controlled = left.controls != null && right.controls != null;
     List<String> answers = new ArrayList<>();
     for (int i = 0; i < sequence.size(); i++) {
       Action action = sequence.get(i);
@@ -147,7 +151,10 @@ final class SequenceRunner {
         continue;
       }
       if ((action instanceof Action.CoordinationStep && !coordinated)
-          || (action instanceof Action.CountLiveJobs && !counted)) {
+          || (action instanceof Action.CountLiveJobs && !counted)
+          || (action instanceof Action.ControlStep && !controlled)
+          || (action instanceof Action.Complete c && !controlled
+              && c.items().stream().anyMatch(Action.CancelRunning.class::isInstance))) {
         answers.add("skipped: a side lacks the extension");
         continue;
       }
@@ -259,6 +266,15 @@ final class SequenceRunner {
     }
   }
 
+  /** A driver's {@link QueueControls} and {@link JobControls}, offered together. */
+  record Controls(QueueControls queues, JobControls jobs) {
+    static @Nullable Controls of(Driver driver) {
+      Optional<QueueControls> q = driver.extension(QueueControls.class);
+      Optional<JobControls> j = driver.extension(JobControls.class);
+      return q.isPresent() && j.isPresent() ? new Controls(q.get(), j.get()) : null;
+    }
+  }
+
   /** One page of a listing as compared: the items and where the next page starts. */
   record PageView(List<JobView> items, @Nullable String nextCursor) {}
 
@@ -267,6 +283,8 @@ final class SequenceRunner {
     private final Driver driver;
     final @Nullable Coordination coordination;
     final @Nullable Statistics statistics;
+    /** The queue and job controls, when the driver offers both extensions. */
+    final @Nullable Controls controls;
     /** The last lease seen per name, and the highest term seen per name (from leases and refusals). */
     private final Map<String, LeaderLease> leases = new HashMap<>();
     private final Map<String, Long> terms = new HashMap<>();
@@ -280,6 +298,7 @@ final class SequenceRunner {
       this.driver = driver;
       this.coordination = driver.extension(Coordination.class).orElse(null);
       this.statistics = driver.extension(Statistics.class).orElse(null);
+      this.controls = Controls.of(driver);
     }
 
     /** Performs one step and returns what it observed, in a form equal across drivers that agree. */
@@ -394,7 +413,28 @@ final class SequenceRunner {
       if (action instanceof Action.CoordinationStep step) {
         return coordinate(step, Objects.requireNonNull(coordination), now);
       }
+      if (action instanceof Action.ControlStep step) {
+        return control(step, Objects.requireNonNull(controls), now);
+      }
       throw new IllegalArgumentException("no interpretation for step " + action);
+    }
+
+    private Object control(Action.ControlStep action, Controls c, Instant now) {
+      if (action instanceof Action.SetQueue a) {
+        return c.queues().update(a.queue(), new QueueSettings(a.paused(), a.limit()), now).toString();
+      }
+      if (action instanceof Action.Overview) {
+        return c.queues().queues(now).stream().map(o -> o.queue() + " " + o.settings() + " " + o.stats() + " valid="
+            + o.validLeases()).toList();
+      }
+      if (action instanceof Action.PauseJob a) {
+        c.jobs().pause(resolve(a.job()), now);
+      } else if (action instanceof Action.ResumeJob a) {
+        c.jobs().resume(resolve(a.job()), now);
+      } else {
+        c.jobs().requestCancel(resolve(((Action.RequestCancel) action).job()), now);
+      }
+      return "ok";
     }
 
     private Object coordinate(Action.CoordinationStep action, Coordination c, Instant now) {
@@ -505,6 +545,9 @@ final class SequenceRunner {
       }
       if (c instanceof Action.Fail f) {
         return new Completion.Fail(id, token, f.reason(), f.error());
+      }
+      if (c instanceof Action.CancelRunning) {
+        return new Completion.Cancel(id, token);
       }
       Action.Release r = (Action.Release) c;
       return new Completion.Release(id, token, r.runAt() == null ? null : now.plus(r.runAt()));

@@ -123,6 +123,8 @@ public final class StateComparison {
       f.put("finishedAt", time(job.finishedAt()));
       f.put("leasedBy", job.leasedBy());
       f.put("startedAt", time(job.startedAt()));
+      f.put("cancelRequestedAt", time(job.cancelRequestedAt()));
+      f.put("details", job.details().stream().map(d -> Actions.instant(d.at()) + " " + d.text()).toList());
       return new JobView(f);
     }
 

@@ -101,6 +101,13 @@ import java.util.regex.Pattern;
  *       code point; a holder's re-acquire and renew never move the expiry back; a refused fenced call names the stored
  *       term and holder, valid or not; recovery ends only leases still valid, of jobs held by registered nodes dead at
  *       now, and counts those.
+ *   <li>Queue and job controls ({@link QueueControlsRules}, {@link JobPauseRules}, {@link JobCancelRules}): reserve
+ *       first cancels the expired cancel-requested jobs of the queue, then sweeps the expired last attempts, then
+ *       applies the paused flag and the limit; pause, resume and a first cancel request on an INFLIGHT job set
+ *       updated_at to now, repeated ones change nothing; a retry or release of a cancel-requested job is applied as
+ *       a cancel (CANCELED, finished now, attempt counted, last_error kept); requeue clears the request; the driver's
+ *       cancel accepts a PAUSED job as a READY one. Definitions ({@link DefinitionRules}): create ignores the
+ *       instants it is given; cancel, delete and update set updated_at to now, delete also deleted_at.
  * </ul>
  */
 public final class TckRules {

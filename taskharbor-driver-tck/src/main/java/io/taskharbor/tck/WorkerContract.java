@@ -71,7 +71,12 @@ public abstract class WorkerContract extends TckGroup implements WorkerRules {
   }
 
   private Worker.Builder worker() {
-    return harbor().newWorker()
+    return worker(harbor());
+  }
+
+  /** A worker of {@code client} on this group's queue, with short real waits. */
+  private Worker.Builder worker(TaskHarbor client) {
+    return client.newWorker()
         .queues(QUEUE)
         .concurrency(4)
         .pollInterval(Duration.ofMillis(5))
@@ -659,5 +664,102 @@ public abstract class WorkerContract extends TckGroup implements WorkerRules {
     List<LeasedJob> again = driver().reserve(QUEUE, 2, clock.instant(), Duration.ofSeconds(30));
     assertThat(again).extracting(LeasedJob::id).contains(waiting);
     assertThat(first).isNotNull();
+  }
+
+  @Override
+  @Test
+  public void required_wrk22_theDetailsLogIsKeptWithTheOutcome() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    started(worker().handle(TYPE, Task.class, job -> {
+      int call = calls.incrementAndGet();
+      job.log("attempt " + call + " starts");
+      if (call == 1) {
+        job.log("attempt 1 fails");
+        throw new IllegalStateException("planned failure");
+      }
+      job.log("attempt 2 done");
+      job.setResult(Map.of("sent", 2));
+    }));
+    JobId id = enqueue("logged");
+
+    awaitStatus(id, JobStatus.READY, 1);
+    clock.advance(STEP);
+    awaitStatus(id, JobStatus.DONE, 2);
+
+    assertThat(job(id).details()).extracting(io.taskharbor.api.Detail::text)
+        .containsExactly("attempt 1 starts", "attempt 1 fails", "attempt 2 starts", "attempt 2 done");
+    assertThat(JsonAssert.jsonEquals(job(id).result(), "{\"sent\":2}")).as("the result is the output").isTrue();
+  }
+
+  @Override
+  @Test
+  public void optional_wrk23_aRunningJobIsCanceled() throws Exception {
+    JobPauseContract.jobControls(driver());
+    CountDownLatch running = new CountDownLatch(2);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    started(worker().handle(TYPE, Task.class, job -> {
+      running.countDown();
+      if (job.payload().name().equals("obedient")) {
+        try {
+          Thread.sleep(WAIT.toMillis());
+        } catch (InterruptedException e) {
+          interrupted.set(true);
+          throw e;
+        }
+        return;
+      }
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!job.isCancelled() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      Thread.interrupted(); // ignores the cancel, and returns a result as if it had finished
+      job.setResult(Map.of("ignored", true));
+    }));
+    JobId obedient = enqueue("obedient");
+    JobId stubborn = enqueue("stubborn");
+    assertThat(running.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("both handlers started").isTrue();
+
+    harbor().cancel(obedient);
+    harbor().cancel(stubborn);
+
+    awaitStatus(obedient, JobStatus.CANCELED, 1);
+    awaitStatus(stubborn, JobStatus.CANCELED, 1);
+    assertThat(interrupted).as("the obedient handler was interrupted").isTrue();
+    assertThat(job(stubborn).result()).as("the ignored cancel's result").isNull();
+    assertThat(job(obedient).cancelRequestedAt()).isEqualTo(clock.instant());
+  }
+
+  @Override
+  @Test
+  public void optional_wrk24_aSerialQueueRunsOneJobAtATimeAcrossWorkers() throws Exception {
+    io.taskharbor.spi.QueueControls controls = driver().extension(io.taskharbor.spi.QueueControls.class)
+        .orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(controls != null,
+        "driver offers no extension QueueControls: test skipped by design");
+    harbor().setQueueConcurrency(QUEUE, 1);
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      ids.add(enqueue("serial-" + i));
+      clock.advance(Duration.ofNanos(1_000));
+    }
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    List<String> order = new CopyOnWriteArrayList<>();
+    JobHandler<Task> handler = job -> {
+      most.accumulateAndGet(now.incrementAndGet(), Math::max);
+      order.add(job.payload().name());
+      Thread.sleep(3);
+      now.decrementAndGet();
+    };
+    TaskHarbor other = TaskHarbor.builder().driver(secondClient()).clock(clock).build();
+    started(worker().handle(TYPE, Task.class, handler));
+    started(worker(other).handle(TYPE, Task.class, handler));
+
+    for (JobId id : ids) {
+      awaitStatus(id, JobStatus.DONE, 1);
+    }
+    assertThat(most.get()).as("jobs of the serial queue running at once").isEqualTo(1);
+    assertThat(order).containsExactly("serial-0", "serial-1", "serial-2", "serial-3", "serial-4", "serial-5",
+        "serial-6", "serial-7");
   }
 }

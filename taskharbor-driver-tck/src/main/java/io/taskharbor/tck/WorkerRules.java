@@ -121,4 +121,26 @@ public interface WorkerRules {
       ifFails = "the lease expiry reserve returns (now + lease, to the microsecond) and that an expired lease is "
           + "claimable again")
   void required_wrk21_aPrefetchedJobIsNotStartedTooCloseToTheEndOfItsLease() throws Exception;
+
+  @Rule(id = "WRK-22",
+      text = "the lines a handler writes with JobContext.log are kept with the job, in order, across attempts (the "
+          + "failed attempt's lines, then the successful one's), and the result stays the output",
+      ifFails = "the DTL group first: complete must append each completion's details")
+  void required_wrk22_theDetailsLogIsKeptWithTheOutcome() throws Exception;
+
+  @Rule(id = "WRK-23",
+      text = "TaskHarbor.cancel of a running job interrupts its handler and stores it CANCELED; a handler that "
+          + "ignores the interrupt and returns still ends CANCELED, without its result",
+      ifFails = "the CAN group first: requestCancel must mark the running job and extendLease must then throw "
+          + "CancelRequestedException",
+      when = "offer the JobControls extension")
+  void optional_wrk23_aRunningJobIsCanceled() throws Exception;
+
+  @Rule(id = "WRK-24",
+      text = "with a global concurrency limit of 1, two workers of 4 threads each, on two clients, never run two of "
+          + "the queue's jobs at once, run them in reserve order, and finish them all",
+      ifFails = "the QUE group first: reserve must count the queue's valid leases and lease within the limit "
+          + "atomically across clients",
+      when = "offer the QueueControls extension")
+  void optional_wrk24_aSerialQueueRunsOneJobAtATimeAcrossWorkers() throws Exception;
 }

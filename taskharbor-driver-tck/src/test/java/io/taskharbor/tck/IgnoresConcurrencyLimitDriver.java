@@ -3,6 +3,7 @@ package io.taskharbor.tck;
 import io.taskharbor.api.QueueOverview;
 import io.taskharbor.api.QueueSettings;
 import io.taskharbor.spi.Driver;
+import io.taskharbor.spi.JobControls;
 import io.taskharbor.spi.QueueControls;
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Broken on purpose (queue controls): it offers {@link QueueControls} and stores and shows every setting, but its
- * reserve ignores the concurrency limit, as a driver whose reserve never reads it. Pausing still works.
+ * reserve ignores the concurrency limit, as a driver whose reserve never reads it. Pausing still works, and its job
+ * controls are right.
  */
 final class IgnoresConcurrencyLimitDriver extends ForwardingDriver {
   private final QueueControls inner = delegate.extension(QueueControls.class).orElseThrow();
@@ -38,9 +40,10 @@ final class IgnoresConcurrencyLimitDriver extends ForwardingDriver {
     }
   };
 
+  /** Offers the model's {@link JobControls} too, so that the control sequences of PRP-04 run against it. */
   @Override
   public <T> Optional<T> extension(Class<T> type) {
-    return offering(type, QueueControls.class, controls);
+    return type == JobControls.class ? delegate.extension(type) : offering(type, QueueControls.class, controls);
   }
 
   /** The TCK against this driver; {@link TckTeethTest} runs it (a nested class, so the build's test run skips it). */

@@ -288,12 +288,23 @@ class TckTeethTest {
   }
 
   @Test
-  @DisplayName("a driver whose reserve ignores the concurrency limit fails the limit rules, and no other")
+  @DisplayName("a driver whose reserve ignores the concurrency limit fails the limit rules, the serial worker rule (and, "
+      + "most runs, the control property test), and no other")
   void ignoringTheConcurrencyLimitIsCaught() {
-    List<Finished> run =
-        runGroups(IgnoresConcurrencyLimitDriver.Tck.class, DriverTck.QueueControls.class, DriverTck.Enqueue.class);
-    assertThat(failedIds(run)).containsExactlyInAnyOrder("QUE-04", "QUE-05", "QUE-06", "QUE-07", "QUE-08");
+    List<Finished> run = run(
+        selectNestedClass(List.of(IgnoresConcurrencyLimitDriver.Tck.class), DriverTck.QueueControls.class),
+        selectNestedClass(List.of(IgnoresConcurrencyLimitDriver.Tck.class), DriverTck.Enqueue.class),
+        selectNestedMethod(List.of(IgnoresConcurrencyLimitDriver.Tck.class), DriverTck.Properties.class,
+            "optional_prp04_controlSequencesMatchTheReferenceModel"),
+        selectNestedMethod(List.of(IgnoresConcurrencyLimitDriver.Tck.class), DriverTck.Worker.class,
+            "optional_wrk24_aSerialQueueRunsOneJobAtATimeAcrossWorkers"));
+    Set<String> limitRules = Set.of("QUE-04", "QUE-05", "QUE-06", "QUE-07", "QUE-08", "WRK-24");
+    // The QUE rules and WRK-24 fail every time; the random sequences of PRP-04 reach a full limited queue in most runs, not all.
+    assertThat(failedIds(run)).containsAll(limitRules).isSubsetOf(union(limitRules, "PRP-04"));
     assertThat(failure(run, "QUE-07")).contains("racing reservers under a limit of 3");
+    if (failedIds(run).contains("PRP-04")) {
+      assertThat(failure(run, "PRP-04")).contains("Replay with");
+    }
     assertNoneSkipped(run, "QueueControls");
     assertControlPassed(run);
   }
@@ -334,6 +345,10 @@ class TckTeethTest {
     List<Finished> run = runGroups(DropsDetailsDriver.Tck.class, DriverTck.Details.class, DriverTck.Enqueue.class);
     assertThat(failedIds(run)).containsExactlyInAnyOrder("DTL-01", "DTL-03", "DTL-04", "DTL-05");
     assertControlPassed(run);
+  }
+
+  static Set<String> union(Set<String> ids, String... more) {
+    return Stream.concat(ids.stream(), Stream.of(more)).collect(Collectors.toSet());
   }
 
   /** Asserts that no rule of the nested group was skipped: the broken driver offers its extension. */
