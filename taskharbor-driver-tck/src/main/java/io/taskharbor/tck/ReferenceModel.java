@@ -471,7 +471,7 @@ final class ReferenceModel {
   void delete(JobId id) {
     JobRecord r = existing(id);
     if (r.status() == JobStatus.INFLIGHT) {
-      throw new InvalidJobStatusException(id, r.status(), "delete", "READY, DONE, DLQ or CANCELED");
+      throw new InvalidJobStatusException(id, r.status(), "delete", "READY, PAUSED, DONE, DLQ or CANCELED");
     }
     rows.remove(r);
   }

@@ -716,7 +716,7 @@ public final class MemoryDriver implements Driver {
       ensureOpen();
       MemoryJob job = existing(id);
       if (job.status == JobStatus.INFLIGHT) {
-        throw new InvalidJobStatusException(id, job.status, "delete", "READY, DONE, DLQ or CANCELED");
+        throw new InvalidJobStatusException(id, job.status, "delete", "READY, PAUSED, DONE, DLQ or CANCELED");
       }
       remove(job);
     } finally {
