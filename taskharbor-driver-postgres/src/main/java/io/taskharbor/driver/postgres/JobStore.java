@@ -740,7 +740,7 @@ final class JobStore {
       JobRows.Params.of(ps, s).uuid("id", id.uuid());
       JobStatus status = statusOf(ps, id);
       if (status == JobStatus.INFLIGHT) {
-        throw new InvalidJobStatusException(id, status, "delete", "READY, DONE, DLQ or CANCELED");
+        throw new InvalidJobStatusException(id, status, "delete", "READY, PAUSED, DONE, DLQ or CANCELED");
       }
     }
   }
