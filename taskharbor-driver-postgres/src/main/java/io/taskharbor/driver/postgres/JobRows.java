@@ -1,14 +1,17 @@
 package io.taskharbor.driver.postgres;
 
+import io.taskharbor.api.Detail;
 import io.taskharbor.api.JobId;
 import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
+import io.taskharbor.api.QueueSettings;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +19,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +45,8 @@ final class JobRows {
     UUID token = rs.getObject(12, UUID.class);
     return record(rs, status(rs.getString(11)), token == null ? null : new LeaseToken(token), instant(rs, 13),
         rs.getString(14), rs.getString(15), rs.getString(16), instant(rs, 17), requireInstant(rs, 18),
-        requireInstant(rs, 19), instant(rs, 20), rs.getString(21), instant(rs, 22));
+        requireInstant(rs, 19), instant(rs, 20), rs.getString(21), instant(rs, 22))
+        .cancelRequestedAt(instant(rs, 23)).details(details(rs, 24)).build();
   }
 
   /**
@@ -52,14 +58,60 @@ final class JobRows {
   static JobRecord readReserved(ResultSet rs, Instant now, Instant expires, @Nullable String holder)
       throws SQLException {
     return record(rs, JobStatus.INFLIGHT, new LeaseToken(rs.getObject(11, UUID.class)), expires, rs.getString(12),
-        null, null, null, requireInstant(rs, 13), now, null, holder, now);
+        null, null, null, requireInstant(rs, 13), now, null, holder, now).details(details(rs, 16)).build();
+  }
+
+  /**
+   * Reads a details log stored in two parallel arrays, {@code details_at} in column {@code column} and {@code
+   * details_text} in the next; none when null.
+   */
+  static List<Detail> details(ResultSet rs, int column) throws SQLException {
+    Array at = rs.getArray(column);
+    Array text = rs.getArray(column + 1);
+    if (at == null || text == null) {
+      return List.of();
+    }
+    Object[] ats = (Object[]) at.getArray();
+    Object[] texts = (Object[]) text.getArray();
+    List<Detail> lines = new ArrayList<>(ats.length);
+    for (int i = 0; i < ats.length; i++) {
+      lines.add(new Detail(((Timestamp) ats[i]).toInstant(), (String) texts[i]));
+    }
+    return List.copyOf(lines);
+  }
+
+  /**
+   * Returns a details log as two PostgreSQL array literals, for {@code text[]} parameters cast to {@code
+   * timestamptz[]} and {@code text[]}: the instants, then the texts (every element quoted, so any text is exact).
+   */
+  static String[] detailsLiterals(List<Detail> lines) {
+    StringBuilder at = new StringBuilder("{");
+    StringBuilder text = new StringBuilder("{");
+    for (int i = 0; i < lines.size(); i++) {
+      if (i > 0) {
+        at.append(',');
+        text.append(',');
+      }
+      at.append('"').append(iso(lines.get(i).at())).append('"');
+      text.append('"');
+      String t = lines.get(i).text();
+      for (int k = 0; k < t.length(); k++) {
+        char ch = t.charAt(k);
+        if (ch == '"' || ch == '\\') {
+          text.append('\\');
+        }
+        text.append(ch);
+      }
+      text.append('"');
+    }
+    return new String[] {at.append('}').toString(), text.append('}').toString()};
   }
 
   /**
    * A job record from the ten columns that {@link Statements#COLUMNS} and {@link Statements#RESERVED_COLUMNS} begin
    * with (id to timeout), and the rest as given.
    */
-  private static JobRecord record(ResultSet rs, JobStatus status, @Nullable LeaseToken token,
+  private static JobRecord.Builder record(ResultSet rs, JobStatus status, @Nullable LeaseToken token,
       @Nullable Instant leaseExpiresAt, @Nullable String lastError, @Nullable String result,
       @Nullable String dlqReason, @Nullable Instant dlqFailedAt, Instant createdAt, Instant updatedAt,
       @Nullable Instant finishedAt, @Nullable String leasedBy, @Nullable Instant startedAt) throws SQLException {
@@ -70,8 +122,14 @@ final class JobRows {
         .priority(rs.getInt(5)).runAt(instant(rs, 6)).idempotencyKey(rs.getString(7)).attempts(rs.getInt(8))
         .maxAttempts(rs.getInt(9)).timeout(timeoutDuration).status(status).leaseToken(token)
         .leaseExpiresAt(leaseExpiresAt).lastError(lastError).result(result).dlqReason(dlqReason)
-        .dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).leasedBy(leasedBy).startedAt(startedAt)
-        .build();
+        .dlqFailedAt(dlqFailedAt).updatedAt(updatedAt).finishedAt(finishedAt).leasedBy(leasedBy).startedAt(startedAt);
+  }
+
+  /** Reads queue settings from two columns: paused at {@code column}, the limit (null: none) at the next. */
+  static QueueSettings queueSettings(ResultSet rs, int column) throws SQLException {
+    int limit = rs.getInt(column + 1);
+    Integer concurrencyLimit = rs.wasNull() ? null : limit;
+    return new QueueSettings(rs.getBoolean(column), concurrencyLimit);
   }
 
   static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {

@@ -1,5 +1,7 @@
 package io.taskharbor.driver.postgres;
 
+import io.taskharbor.api.CancelRequestedException;
+import io.taskharbor.api.Detail;
 import io.taskharbor.api.DuplicateJobException;
 import io.taskharbor.api.EnqueueResult;
 import io.taskharbor.api.InvalidJobStatusException;
@@ -11,6 +13,7 @@ import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.api.LeaseToken;
 import io.taskharbor.api.Page;
+import io.taskharbor.api.QueueSettings;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.LeasedJob;
@@ -279,21 +282,103 @@ final class JobStore {
 
   private record Reserved(JobRecord job, Instant claimableAt) {}
 
+  /**
+   * Reserves on a connection in auto-commit mode. A queue with the default settings is one statement ({@link
+   * Statements#reserve}). When it leases nothing, the queue may have settings (that statement leases nothing then):
+   * they are read, and under a concurrency limit the reserve runs again, limited, in a transaction of its own that
+   * holds the queue's settings row ({@link #reserveLimited}); a paused queue leases nothing.
+   */
   List<LeasedJob> reserve(Connection c, String queue, int max, Instant now, Duration lease, @Nullable String holder)
       throws SQLException {
-    NamedSql s = sql.reserve;
+    List<LeasedJob> leased = reserveWith(c, sql.reserve, queue, max, null, now, lease, holder);
+    if (!leased.isEmpty()) {
+      return leased;
+    }
+    QueueSettings settings = settings(c, queue, sql.settings);
+    if (settings.paused() || settings.concurrencyLimit() == null) {
+      return leased;
+    }
+    return reserveLimited(c, queue, max, now, lease, holder);
+  }
+
+  /**
+   * Reserves under the queue's concurrency limit: locks its settings row, then counts its valid leases and leases at
+   * most the limit minus them, in a second statement whose snapshot starts after the lock was granted, so it sees
+   * every lease that the reserve before it committed. Committed here; settings changed meanwhile are honoured.
+   */
+  private List<LeasedJob> reserveLimited(Connection c, String queue, int max, Instant now, Duration lease,
+      @Nullable String holder) throws SQLException {
+    return inTransaction(c, tx -> {
+      QueueSettings locked = settings(tx, queue, sql.settingsForUpdate);
+      Integer limit = locked.concurrencyLimit();
+      return locked.paused() || limit == null ? List.of()
+          : reserveWith(tx, sql.reserveLimited, queue, max, limit, now, lease, holder);
+    });
+  }
+
+  /** Work on one connection. */
+  @FunctionalInterface
+  interface Work<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on {@code c} in one transaction: committed when it returns, rolled back when it throws (a
+   * refusal included, so that a refused call changes nothing); the connection's auto-commit mode is restored.
+   */
+  static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    if (auto) {
+      c.setAutoCommit(false);
+    }
+    try {
+      T result = work.apply(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      try {
+        c.rollback();
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    } finally {
+      if (auto) {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  /** Returns a queue's stored settings, read with {@code statement}; the defaults when it has no row. */
+  QueueSettings settings(Connection c, String queue, NamedSql statement) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(statement.jdbc())) {
+      JobRows.Params.of(ps, statement).text("queue", queue);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return QueueSettings.DEFAULT;
+        }
+        return JobRows.queueSettings(rs, 1);
+      }
+    }
+  }
+
+  private List<LeasedJob> reserveWith(Connection c, NamedSql s, String queue, int max, @Nullable Integer limit,
+      Instant now, Duration lease, @Nullable String holder) throws SQLException {
     List<Reserved> reserved = new ArrayList<>();
     Instant expires = now.plus(lease);
     try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
-      JobRows.Params.of(ps, s)
+      JobRows.Params p = JobRows.Params.of(ps, s)
           .text("queue", queue)
           .integer("max", max)
           .instant("now", now)
           .instant("expires", expires)
           .text("holder", holder);
+      if (limit != null) {
+        p.integer("limit", limit);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if (!rs.getBoolean(15)) { // swept: moved to the DLQ, not leased
+          if (!rs.getBoolean(15)) { // swept: moved to the DLQ or canceled, not leased
             reserved.add(new Reserved(JobRows.readReserved(rs, now, expires, holder),
                 JobRows.requireInstant(rs, 14)));
           }
@@ -322,11 +407,14 @@ final class JobStore {
         if (extended != null) {
           return extended;
         }
-        // Not extended: the job is not INFLIGHT, its lease is no longer valid, or another token holds it (the
-        // statement extends exactly when the presented token is the held one, so the held token is "not this one").
+        // Not extended: the job is not INFLIGHT, its lease is no longer valid, another token holds it, or (the lease
+        // checks passed, and they win) an administrator asked to cancel it.
         JobStatus status = JobRows.status(rs.getString("status"));
         JobStateException refusal = DriverRules.leaseRefusal(id, status, JobRows.instant(rs, "lease_expires_at"),
-            null, token, now, "extendLease");
+            rs.getBoolean("own") ? token : null, token, now, "extendLease");
+        if (refusal == null && rs.getBoolean("cancel_requested")) {
+          refusal = new CancelRequestedException(id);
+        }
         throw Objects.requireNonNull(refusal, "a lease the statement did not extend is refused");
       }
     }
@@ -378,6 +466,9 @@ final class JobStore {
   /** Runs the completion statement for these items (distinct jobs); returns the ids it applied. */
   private Set<UUID> apply(Connection c, List<Completion> all, List<Integer> items, Instant now) throws SQLException {
     int n = items.size();
+    String[] detailsAt = new String[n];
+    String[] detailsText = new String[n];
+    storedDetailsWithLines(c, all, items, detailsAt, detailsText);
     UUID[] ids = new UUID[n];
     UUID[] tokens = new UUID[n];
     String[] kinds = new String[n];
@@ -413,6 +504,8 @@ final class JobStore {
           .array("runAts", c, "text", runAts)
           .array("errors", c, "text", errors)
           .array("reasons", c, "text", reasons)
+          .array("detailsAt", c, "text", detailsAt)
+          .array("detailsText", c, "text", detailsText)
           .instant("now", now)
           .text("channel", channel);
       boolean summary = false;
@@ -431,6 +524,47 @@ final class JobStore {
       }
     }
     return applied;
+  }
+
+  /**
+   * For the items that add detail lines, the job's whole details log after them ({@link DriverRules#appendDetails} of
+   * the stored log), as array literals in {@code at} and {@code text}; null for the others (their log stays). The
+   * stored logs are read first, without a lock: the completion statement applies an item only while its lease is
+   * the worker's own, and only an applied completion changes a job's log (ending that lease), so a log read while the
+   * lease is held is still the stored one when the item applies. Batches without lines read nothing.
+   */
+  private void storedDetailsWithLines(Connection c, List<Completion> all, List<Integer> items, String[] at,
+      String[] text) throws SQLException {
+    List<UUID> ids = new ArrayList<>();
+    for (int index : items) {
+      if (!all.get(index).details().isEmpty()) {
+        ids.add(all.get(index).id().uuid());
+      }
+    }
+    if (ids.isEmpty()) {
+      return;
+    }
+    Map<UUID, List<Detail>> stored = new HashMap<>();
+    NamedSql s = sql.details;
+    try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
+      JobRows.Params.of(ps, s).array("ids", c, "uuid", ids.toArray());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          stored.put(rs.getObject(1, UUID.class), JobRows.details(rs, 2));
+        }
+      }
+    }
+    for (int k = 0; k < items.size(); k++) {
+      Completion completion = all.get(items.get(k));
+      if (completion.details().isEmpty()) {
+        continue;
+      }
+      List<Detail> log = DriverRules.appendDetails(
+          stored.getOrDefault(completion.id().uuid(), List.of()), completion.details());
+      String[] literals = JobRows.detailsLiterals(log);
+      at[k] = literals[0];
+      text[k] = literals[1];
+    }
   }
 
   /**
@@ -550,7 +684,8 @@ final class JobStore {
     }
     return QueueStats.builder(queue).ready(counts[JobStatus.READY.ordinal()]).scheduled(scheduled)
         .inflight(counts[JobStatus.INFLIGHT.ordinal()]).done(counts[JobStatus.DONE.ordinal()])
-        .dlq(counts[JobStatus.DLQ.ordinal()]).canceled(counts[JobStatus.CANCELED.ordinal()]).build();
+        .dlq(counts[JobStatus.DLQ.ordinal()]).canceled(counts[JobStatus.CANCELED.ordinal()])
+        .paused(counts[JobStatus.PAUSED.ordinal()]).build();
   }
 
   /** The live jobs of every queue by type, in one statement ({@link Statements#liveJobs}). */
@@ -593,8 +728,8 @@ final class JobStore {
     try (PreparedStatement ps = c.prepareStatement(s.jdbc())) {
       JobRows.Params.of(ps, s).uuid("id", id.uuid()).instant("now", now);
       JobStatus status = statusOf(ps, id);
-      if (status != JobStatus.READY && status != JobStatus.CANCELED) {
-        throw new InvalidJobStatusException(id, status, "cancel", "READY");
+      if (status != JobStatus.READY && status != JobStatus.PAUSED && status != JobStatus.CANCELED) {
+        throw new InvalidJobStatusException(id, status, "cancel", "READY or PAUSED");
       }
     }
   }
@@ -605,7 +740,7 @@ final class JobStore {
       JobRows.Params.of(ps, s).uuid("id", id.uuid());
       JobStatus status = statusOf(ps, id);
       if (status == JobStatus.INFLIGHT) {
-        throw new InvalidJobStatusException(id, status, "delete", "READY, DONE, DLQ or CANCELED");
+        throw new InvalidJobStatusException(id, status, "delete", "READY, PAUSED, DONE, DLQ or CANCELED");
       }
     }
   }
@@ -621,7 +756,7 @@ final class JobStore {
   }
 
   /** Runs a single-job admin statement and returns the job's status before it; unknown id: JobNotFoundException. */
-  private static JobStatus statusOf(PreparedStatement ps, JobId id) throws SQLException {
+  static JobStatus statusOf(PreparedStatement ps, JobId id) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
         throw new JobNotFoundException(id);

@@ -52,8 +52,17 @@ final class Migrations {
 
   /** Applies every pending changeset to {@code schema} over {@code connection}; returns when the schema is current. */
   static void migrate(Connection connection, String schema) throws Exception {
+    migrate(connection, schema, CHANGELOG);
+  }
+
+  /**
+   * Applies the changesets of another master changelog (a classpath resource in the same directory as {@link
+   * #CHANGELOG}, so that its changesets are recorded under the same file names): tests build a schema as an earlier
+   * release left it.
+   */
+  static void migrate(Connection connection, String schema, String changelog) throws Exception {
     withLock(connection, schema, () -> {
-      run(connection, schema, UpdateCommandStep.COMMAND_NAME, null);
+      run(connection, schema, UpdateCommandStep.COMMAND_NAME, changelog, null);
       return null;
     });
   }
@@ -62,7 +71,7 @@ final class Migrations {
   static String updateSql(Connection connection, String schema) throws Exception {
     return withLock(connection, schema, () -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      run(connection, schema, UpdateSqlCommandStep.COMMAND_NAME, out);
+      run(connection, schema, UpdateSqlCommandStep.COMMAND_NAME, CHANGELOG, out);
       return out.toString(StandardCharsets.UTF_8);
     });
   }
@@ -102,8 +111,8 @@ final class Migrations {
     }
   }
 
-  private static void run(Connection connection, String schema, String[] command, @Nullable OutputStream out)
-      throws Exception {
+  private static void run(Connection connection, String schema, String[] command, String changelog,
+      @Nullable OutputStream out) throws Exception {
     Map<String, Object> scope = new HashMap<>();
     scope.put(Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()));
     scope.put(Scope.Attr.logService.name(), new LiquibaseLogs(out != null));
@@ -123,7 +132,7 @@ final class Migrations {
       CommandScope update = new CommandScope(command)
           .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
           .addArgumentValue(out == null ? UpdateCommandStep.CHANGELOG_FILE_ARG
-              : UpdateSqlCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+              : UpdateSqlCommandStep.CHANGELOG_FILE_ARG, changelog)
           .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_PARAMETERS, parameters)
           .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY, UpdateSummaryEnum.OFF)
           .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG);

@@ -145,7 +145,9 @@ final class PostgresCoordination implements Coordination {
         orphans AS MATERIALIZED (
           SELECT o.id FROM %2$s AS o
           WHERE o.status = 'inflight' AND o.leased_by IS NOT NULL AND o.leased_by IN (SELECT d.id FROM dead d)
-            AND o.lease_expires_at > :now::timestamptz
+            -- IS TRUE: not an index condition, so the planner cannot pick th_jobs_inflight_idx (every INFLIGHT job
+            -- of the table) over th_jobs_leased_by_idx (only the jobs of the dead nodes)
+            AND (o.lease_expires_at > :now::timestamptz) IS TRUE
           ORDER BY o.id
           FOR UPDATE OF o
         )

@@ -14,6 +14,9 @@ import io.taskharbor.api.QueueStats;
 import io.taskharbor.spi.support.Validation;
 import io.taskharbor.spi.Completion;
 import io.taskharbor.spi.Coordination;
+import io.taskharbor.spi.Definitions;
+import io.taskharbor.spi.JobControls;
+import io.taskharbor.spi.QueueControls;
 import io.taskharbor.spi.Driver;
 import io.taskharbor.spi.LeasedJob;
 import io.taskharbor.spi.NewJob;
@@ -66,6 +69,10 @@ import org.slf4j.LoggerFactory;
  * <p>For distributed mode it offers {@link Coordination} (the tables {@code th_nodes} and {@code th_leaders}; see
  * {@code PostgresCoordination} for how each race is closed) and {@link Statistics} (one aggregate over the live rows).
  * Reserve records the reserving node in {@code th_jobs.leased_by} and the start in {@code started_at}.
+ *
+ * <p>For queue and job controls it offers {@link QueueControls}, {@link JobControls} and {@link Definitions} (see
+ * {@code PostgresControls} and {@code PostgresDefinitions}); reserve honours the queue settings, and completions
+ * store the details log that their handlers wrote.
  */
 public final class PostgresDriver implements Driver {
 
@@ -84,6 +91,8 @@ public final class PostgresDriver implements Driver {
   private final WakeUpNotifications notifications = this::listen;
   private final PostgresCoordination coordination;
   private final Statistics statistics = this::liveJobs;
+  private final PostgresControls controls;
+  private final PostgresDefinitions definitions;
 
   private PostgresDriver(
       DataSource dataSource, @Nullable HikariDataSource pool, Notifier.ConnectionSource listenerConnections,
@@ -95,9 +104,10 @@ public final class PostgresDriver implements Driver {
     this.errors = errors;
     this.maxPayloadBytes = options.maxPayloadBytes();
     String channel = channel(schema);
-    this.store = new JobStore(new Statements(schema), channel);
+    Statements statements = new Statements(schema);
+    this.store = new JobStore(statements, channel);
     this.notifier = new Notifier(listenerConnections, channel, schema);
-    this.coordination = new PostgresCoordination(schema, new PostgresCoordination.Connections() {
+    PostgresCoordination.Connections connections = new PostgresCoordination.Connections() {
       @Override
       public <T> T run(String operation, PostgresCoordination.Sql<T> work) {
         return PostgresDriver.this.run(operation, work::apply);
@@ -112,7 +122,10 @@ public final class PostgresDriver implements Driver {
       public void ensureOpen() {
         open();
       }
-    }, store);
+    };
+    this.coordination = new PostgresCoordination(schema, connections, store);
+    this.controls = new PostgresControls(statements, connections, store);
+    this.definitions = new PostgresDefinitions(statements, connections);
   }
 
   /**
@@ -166,8 +179,9 @@ public final class PostgresDriver implements Driver {
   }
 
   /**
-   * Offers {@link WakeUpNotifications} (through {@code LISTEN/NOTIFY}), {@link Coordination} and {@link Statistics};
-   * each is one object for the life of the driver.
+   * Offers {@link WakeUpNotifications} (through {@code LISTEN/NOTIFY}), {@link Coordination}, {@link Statistics},
+   * {@link QueueControls} and {@link JobControls} (one object, over {@code th_queue_settings} and {@code th_jobs}) and
+   * {@link Definitions} (over {@code th_task_definitions}); each is one object for the life of the driver.
    */
   @Override
   public <T> Optional<T> extension(Class<T> type) {
@@ -180,6 +194,12 @@ public final class PostgresDriver implements Driver {
     }
     if (type == Statistics.class) {
       return Optional.of(type.cast(statistics));
+    }
+    if (type == QueueControls.class || type == JobControls.class) {
+      return Optional.of(type.cast(controls));
+    }
+    if (type == Definitions.class) {
+      return Optional.of(type.cast(definitions));
     }
     return Optional.empty();
   }
@@ -458,26 +478,7 @@ public final class PostgresDriver implements Driver {
    */
   private <T> T transaction(String operation, Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
-      boolean auto = c.getAutoCommit();
-      if (auto) {
-        c.setAutoCommit(false);
-      }
-      try {
-        T result = work.apply(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollback) {
-          e.addSuppressed(rollback);
-        }
-        throw e;
-      } finally {
-        if (auto) {
-          c.setAutoCommit(true);
-        }
-      }
+      return JobStore.inTransaction(c, work::apply);
     } catch (SQLException e) {
       throw errors.translate(operation, e);
     }

@@ -32,18 +32,31 @@ final class Statements {
   /** The columns of a job record, in the order {@link JobRows#read} reads them. */
   static final String COLUMNS = "id, queue, type, payload::text AS payload, priority, run_at, idempotency_key, "
       + "attempts, max_attempts, timeout_micros, status, lease_token, lease_expires_at, last_error, result::text AS "
-      + "result, dlq_reason, dlq_failed_at, created_at, updated_at, finished_at, leased_by, started_at";
+      + "result, dlq_reason, dlq_failed_at, created_at, updated_at, finished_at, leased_by, started_at, "
+      + "cancel_requested_at, details_at, details_text";
 
   /**
    * What reserve returns of each row, in the order {@link JobRows#readReserved} reads them: what it did not just write
-   * and what a leasable job can hold, then the row's reserve-order instant and whether the DLQ sweep took it.
+   * and what a leasable job can hold, then the row's reserve-order instant, whether a sweep took it (to the DLQ, or
+   * canceled) and the details log of its earlier attempts.
    */
   static final String RESERVED_COLUMNS = "j.id, j.queue, j.type, j.payload::text AS payload, j.priority, j.run_at, "
       + "j.idempotency_key, j.attempts, j.max_attempts, j.timeout_micros, j.lease_token, j.last_error, j.created_at, "
-      + "c.available_at AS claimable_at, c.swept";
+      + "c.available_at AS claimable_at, c.swept, j.details_at, j.details_text";
+
+  /**
+   * Whether a completion item ({@code i}) ends its job ({@code j}) CANCELED: a cancel, or a retry or release of a job
+   * whose cancel was requested (the cancel wins over running again).
+   */
+  private static final String CANCELS =
+      "(i.kind = 'cancel' OR (i.kind IN ('retry', 'release') AND j.cancel_requested_at IS NOT NULL))";
+
+  /** Whether a completion item makes its job READY again: a retry or release of a job nobody asked to cancel. */
+  private static final String RUNS_AGAIN = "(i.kind IN ('retry', 'release') AND j.cancel_requested_at IS NULL)";
 
   final String schema;
   final String table;
+  final String settingsTable;
 
   /**
    * Enqueue of a batch, in one statement, with no duplicate-id check of its own: jobs without a key go through a
@@ -76,10 +89,38 @@ final class Statements {
    * changed, {@code swept} telling the two apart. {@code RETURNING} does not keep the pick's order: the caller sorts
    * by the returned order key. A leased row gets leased_by = {@code :holder} (null when the caller named none) and
    * started_at = {@code :now}; a swept row keeps both.
+   *
+   * <p>Queue controls add two things. A third set, {@code canceling}, takes the queue's INFLIGHT jobs whose cancel was
+   * requested and whose lease ended (from the tiny partial index {@code th_jobs_cancel_requested_idx}) and makes them
+   * CANCELED; the other two sets skip such rows. And the pick's {@code LIMIT} probes {@code th_queue_settings} by
+   * primary key: a queue with a row there (paused or limited) leases nothing in this statement, and the caller then
+   * reads its settings ({@link #settings}) and, under a limit, runs {@link #reserveLimited}. A queue with the
+   * defaults has no row: it pays one index probe of an empty or tiny table.
    */
   final NamedSql reserve;
 
-  /** extendLease: locks the row, validates and extends in one statement; returns the row's state as it was. */
+  /**
+   * Reserve under a concurrency limit {@code :limit}, run in a transaction that holds the queue's settings row
+   * ({@link #settingsForUpdate}): reserves of that queue take turns, and each statement starts after the previous
+   * one committed, so its snapshot counts the valid leases the previous one made. It leases at most {@code :limit}
+   * minus the queue's INFLIGHT jobs whose lease is valid at {@code :now} (counted through {@code
+   * th_jobs_inflight_idx}; expired leases do not count); otherwise it is {@link #reserve}.
+   */
+  final NamedSql reserveLimited;
+
+  /** A queue's stored settings (no row: the defaults). */
+  final NamedSql settings;
+
+  /** A queue's stored settings, its row locked until the transaction ends: limited reserves take turns on it. */
+  final NamedSql settingsForUpdate;
+
+  /** The stored details logs of some jobs: a completion that adds lines appends them to these. */
+  final NamedSql details;
+
+  /**
+   * extendLease: locks the row, validates and extends in one statement; returns the row's state as it was, whether
+   * the presented token is the held one, and whether a cancel was requested (then it does not extend).
+   */
   final NamedSql extendLease;
 
   /**
@@ -117,6 +158,7 @@ final class Statements {
   Statements(String schema) {
     this.schema = Options.checkSchema(schema);
     this.table = "\"" + schema + "\".th_jobs";
+    this.settingsTable = "\"" + schema + "\".th_queue_settings";
     String t = table;
 
     enqueue = NamedSql.of("""
@@ -194,51 +236,25 @@ final class Statements {
         LIMIT 1
         """.formatted(t));
 
-    reserve = NamedSql.of("""
-        WITH commit_mode AS MATERIALIZED (%4$s),
-        expired AS (
-          SELECT e.ctid, e.id, e.available_at
-          FROM %1$s AS e
-          WHERE e.queue = :queue::text AND e.status = 'inflight' AND e.attempts >= e.max_attempts
-            AND e.available_at <= :now::timestamptz
-          FOR UPDATE SKIP LOCKED
-        ),
-        picked AS (
-          SELECT c.ctid, c.id, c.available_at
-          FROM %1$s AS c
-          WHERE c.queue = :queue::text AND c.status IN ('ready', 'inflight') AND c.available_at <= :now::timestamptz
-            AND (c.status = 'ready' OR c.attempts < c.max_attempts)
-          ORDER BY c.priority DESC, c.available_at, c.id
-          LIMIT :max::int
-          FOR UPDATE SKIP LOCKED
-        ),
-        chosen AS (
-          SELECT x.ctid AS tid, x.id, x.available_at, true AS swept FROM expired x
-          UNION ALL
-          SELECT p.ctid, p.id, p.available_at, false FROM picked p
-        )
-        UPDATE %1$s AS j
-        SET status = CASE WHEN c.swept THEN 'dlq' ELSE 'inflight' END,
-            lease_token = CASE WHEN c.swept THEN NULL ELSE gen_random_uuid() END,
-            lease_expires_at = CASE WHEN c.swept THEN NULL ELSE :expires::timestamptz END,
-            available_at = CASE WHEN c.swept THEN NULL ELSE :expires::timestamptz END,
-            attempts = CASE WHEN c.swept THEN j.attempts ELSE j.attempts + 1 END,
-            dlq_reason = CASE WHEN c.swept THEN '%2$s' END,
-            dlq_failed_at = CASE WHEN c.swept THEN :now::timestamptz END,
-            finished_at = CASE WHEN c.swept THEN :now::timestamptz END,
-            leased_by = CASE WHEN c.swept THEN j.leased_by ELSE :holder::text END,
-            started_at = CASE WHEN c.swept THEN j.started_at ELSE :now::timestamptz END,
-            updated_at = :now::timestamptz
-        FROM chosen c
-        WHERE j.ctid = ANY (ARRAY(SELECT q.tid FROM chosen q)) AND j.ctid = c.tid AND j.id = c.id
-          AND (SELECT m.mode FROM commit_mode m) IS NOT NULL
-        RETURNING %3$s
-        """.formatted(t, DriverRules.LAST_ATTEMPT_EXPIRED, RESERVED_COLUMNS, LEASE_COMMIT_MODE));
+    String unlimited = "CASE WHEN EXISTS (SELECT 1 FROM %s s WHERE s.queue = :queue::text) THEN 0 ELSE :max::int END"
+        .formatted(settingsTable);
+    String limited = """
+        GREATEST(0, LEAST(:max::int, :limit::int - (
+          SELECT count(*) FROM %s v
+          WHERE v.queue = :queue::text AND v.status = 'inflight' AND v.lease_expires_at > :now::timestamptz)))"""
+        .formatted(t);
+    reserve = reserve(t, unlimited);
+    reserveLimited = reserve(t, limited);
+    String settingsOfQueue = "SELECT paused, concurrency_limit FROM " + settingsTable + " WHERE queue = :queue::text";
+    settings = NamedSql.of(settingsOfQueue);
+    settingsForUpdate = NamedSql.of(settingsOfQueue + " FOR UPDATE");
+    details = NamedSql.of("SELECT id, details_at, details_text FROM " + t + " WHERE id = ANY (:ids::uuid[])");
 
     extendLease = NamedSql.of("""
         WITH commit_mode AS MATERIALIZED (%2$s),
         cur AS MATERIALIZED (
-          SELECT c.id, c.status, c.lease_token, c.lease_expires_at FROM %1$s AS c WHERE c.id = :id::uuid FOR UPDATE
+          SELECT c.id, c.status, c.lease_token, c.lease_expires_at, c.cancel_requested_at
+          FROM %1$s AS c WHERE c.id = :id::uuid FOR UPDATE
         ),
         extended AS (
           UPDATE %1$s AS j
@@ -247,10 +263,12 @@ final class Statements {
               updated_at = :now::timestamptz
           FROM cur
           WHERE j.id = cur.id AND cur.status = 'inflight' AND cur.lease_expires_at > :now::timestamptz
-            AND cur.lease_token = :token::uuid
+            AND cur.lease_token = :token::uuid AND cur.cancel_requested_at IS NULL
           RETURNING j.lease_expires_at
         )
-        SELECT cur.status, cur.lease_expires_at, (SELECT e.lease_expires_at FROM extended e) AS extended_to
+        SELECT cur.status, cur.lease_expires_at, cur.lease_token = :token::uuid AS own,
+               cur.cancel_requested_at IS NOT NULL AS cancel_requested,
+               (SELECT e.lease_expires_at FROM extended e) AS extended_to
         FROM cur CROSS JOIN commit_mode
         """.formatted(t, LEASE_COMMIT_MODE));
 
@@ -258,22 +276,24 @@ final class Statements {
         WITH commit_mode AS MATERIALIZED (%2$s),
         input AS MATERIALIZED (
           SELECT * FROM unnest(:ids::uuid[], :tokens::uuid[], :kinds::text[], :results::text[],
-                               :runAts::timestamptz[], :errors::text[], :reasons::text[])
-            AS t(id, token, kind, result, run_at, error, reason)
+                               :runAts::timestamptz[], :errors::text[], :reasons::text[], :detailsAt::text[],
+                               :detailsText::text[])
+            AS t(id, token, kind, result, run_at, error, reason, details_at, details_text)
         ),
         applied AS (
           UPDATE %1$s AS j
-          SET status = CASE i.kind WHEN 'ack' THEN 'done' WHEN 'fail' THEN 'dlq' ELSE 'ready' END,
+          SET status = CASE WHEN %3$s THEN 'canceled' WHEN i.kind = 'ack' THEN 'done' WHEN i.kind = 'fail' THEN 'dlq'
+                            ELSE 'ready' END,
               result = CASE WHEN i.kind = 'ack' THEN i.result::jsonb ELSE j.result END,
-              run_at = CASE WHEN i.kind IN ('retry', 'release') THEN COALESCE(i.run_at, :now::timestamptz)
-                            ELSE j.run_at END,
-              available_at = CASE WHEN i.kind IN ('retry', 'release') THEN COALESCE(i.run_at, :now::timestamptz)
-                             END,
-              last_error = CASE WHEN i.kind IN ('retry', 'fail') THEN i.error ELSE j.last_error END,
+              run_at = CASE WHEN %4$s THEN COALESCE(i.run_at, :now::timestamptz) ELSE j.run_at END,
+              available_at = CASE WHEN %4$s THEN COALESCE(i.run_at, :now::timestamptz) END,
+              last_error = CASE WHEN i.kind = 'fail' OR (i.kind = 'retry' AND %4$s) THEN i.error ELSE j.last_error END,
               dlq_reason = CASE WHEN i.kind = 'fail' THEN i.reason END,
               dlq_failed_at = CASE WHEN i.kind = 'fail' THEN :now::timestamptz END,
-              finished_at = CASE WHEN i.kind IN ('ack', 'fail') THEN :now::timestamptz END,
-              attempts = CASE WHEN i.kind = 'release' THEN j.attempts - 1 ELSE j.attempts END,
+              finished_at = CASE WHEN i.kind IN ('ack', 'fail') OR %3$s THEN :now::timestamptz END,
+              attempts = CASE WHEN i.kind = 'release' AND %4$s THEN j.attempts - 1 ELSE j.attempts END,
+              details_at = COALESCE(i.details_at::timestamptz[], j.details_at),
+              details_text = COALESCE(i.details_text::text[], j.details_text),
               lease_token = NULL, lease_expires_at = NULL, updated_at = :now::timestamptz
           FROM input i
           WHERE j.id = ANY (:ids::uuid[]) AND j.id = i.id
@@ -291,7 +311,7 @@ final class Statements {
         SELECT NULL::uuid AS id, (SELECT w.n FROM woken w) AS woken
         UNION ALL
         SELECT a.id, NULL FROM applied a
-        """.formatted(t, LEASE_COMMIT_MODE));
+        """.formatted(t, LEASE_COMMIT_MODE, CANCELS, RUNS_AGAIN));
 
     leaseStates = NamedSql.of(
         "SELECT id, status, lease_token, lease_expires_at FROM " + t + " WHERE id = ANY (:ids::uuid[])");
@@ -303,7 +323,7 @@ final class Statements {
         moved AS (
           UPDATE %1$s AS j
           SET status = 'ready', run_at = :now::timestamptz, available_at = :now::timestamptz, dlq_reason = NULL,
-              dlq_failed_at = NULL, finished_at = NULL,
+              dlq_failed_at = NULL, finished_at = NULL, cancel_requested_at = NULL,
               attempts = CASE WHEN :reset::boolean THEN 0 ELSE j.attempts END, updated_at = :now::timestamptz
           FROM cur
           WHERE j.id = cur.id AND cur.status = 'dlq'
@@ -324,7 +344,7 @@ final class Statements {
           SET status = 'canceled', available_at = NULL, finished_at = :now::timestamptz,
               updated_at = :now::timestamptz
           FROM cur
-          WHERE j.id = cur.id AND cur.status = 'ready'
+          WHERE j.id = cur.id AND cur.status IN ('ready', 'paused')
           RETURNING j.id
         )
         SELECT cur.status, (SELECT count(*) FROM canceled) AS canceled FROM cur
@@ -360,6 +380,9 @@ final class Statements {
           UNION ALL
           SELECT f.status, NULL FROM %1$s f
           WHERE f.queue = :queue::text AND f.status IN ('done', 'dlq', 'canceled')
+          UNION ALL
+          SELECT p.status, NULL FROM %1$s p
+          WHERE p.queue = :queue::text AND p.status = 'paused'
         ) s
         GROUP BY s.status
         """.formatted(t));
@@ -376,6 +399,59 @@ final class Statements {
         GROUP BY l.queue, l.type
         ORDER BY l.queue COLLATE "C", l.type COLLATE "C"
         """.formatted(t));
+  }
+
+  /** The reserve statement ({@link #reserve}) whose pick leases at most {@code room} jobs. */
+  private static NamedSql reserve(String t, String room) {
+    return NamedSql.of("""
+        WITH commit_mode AS MATERIALIZED (%4$s),
+        canceling AS (
+          SELECT k.ctid, k.id, k.available_at
+          FROM %1$s AS k
+          WHERE k.queue = :queue::text AND k.status = 'inflight' AND k.cancel_requested_at IS NOT NULL
+            AND k.lease_expires_at <= :now::timestamptz
+          FOR UPDATE SKIP LOCKED
+        ),
+        expired AS (
+          SELECT e.ctid, e.id, e.available_at
+          FROM %1$s AS e
+          WHERE e.queue = :queue::text AND e.status = 'inflight' AND e.attempts >= e.max_attempts
+            AND e.available_at <= :now::timestamptz AND e.cancel_requested_at IS NULL
+          FOR UPDATE SKIP LOCKED
+        ),
+        picked AS (
+          SELECT c.ctid, c.id, c.available_at
+          FROM %1$s AS c
+          WHERE c.queue = :queue::text AND c.status IN ('ready', 'inflight') AND c.available_at <= :now::timestamptz
+            AND (c.status = 'ready' OR c.attempts < c.max_attempts) AND c.cancel_requested_at IS NULL
+          ORDER BY c.priority DESC, c.available_at, c.id
+          LIMIT %5$s
+          FOR UPDATE SKIP LOCKED
+        ),
+        chosen AS (
+          SELECT x.ctid AS tid, x.id, x.available_at, true AS swept, false AS canceled FROM expired x
+          UNION ALL
+          SELECT k.ctid, k.id, k.available_at, true, true FROM canceling k
+          UNION ALL
+          SELECT p.ctid, p.id, p.available_at, false, false FROM picked p
+        )
+        UPDATE %1$s AS j
+        SET status = CASE WHEN c.canceled THEN 'canceled' WHEN c.swept THEN 'dlq' ELSE 'inflight' END,
+            lease_token = CASE WHEN c.swept THEN NULL ELSE gen_random_uuid() END,
+            lease_expires_at = CASE WHEN c.swept THEN NULL ELSE :expires::timestamptz END,
+            available_at = CASE WHEN c.swept THEN NULL ELSE :expires::timestamptz END,
+            attempts = CASE WHEN c.swept THEN j.attempts ELSE j.attempts + 1 END,
+            dlq_reason = CASE WHEN c.swept AND NOT c.canceled THEN '%2$s' END,
+            dlq_failed_at = CASE WHEN c.swept AND NOT c.canceled THEN :now::timestamptz END,
+            finished_at = CASE WHEN c.swept THEN :now::timestamptz END,
+            leased_by = CASE WHEN c.swept THEN j.leased_by ELSE :holder::text END,
+            started_at = CASE WHEN c.swept THEN j.started_at ELSE :now::timestamptz END,
+            updated_at = :now::timestamptz
+        FROM chosen c
+        WHERE j.ctid = ANY (ARRAY(SELECT q.tid FROM chosen q)) AND j.ctid = c.tid AND j.id = c.id
+          AND (SELECT m.mode FROM commit_mode m) IS NOT NULL
+        RETURNING %3$s
+        """.formatted(t, DriverRules.LAST_ATTEMPT_EXPIRED, RESERVED_COLUMNS, LEASE_COMMIT_MODE, room));
   }
 
   /**

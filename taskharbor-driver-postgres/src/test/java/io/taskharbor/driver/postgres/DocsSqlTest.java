@@ -180,7 +180,8 @@ class DocsSqlTest {
       assertThat(rows).as("migrations in the ledger").extracting(r -> r.get(0))
           .containsExactly("0001-create-th-jobs", "0002-th-jobs-indexes", "0003-one-state-check",
               "0003-finished-status-index", "0004-th-jobs-leased-by", "0004-th-jobs-leased-by-index",
-              "0004-th-nodes", "0004-th-leaders");
+              "0004-th-nodes", "0004-th-leaders", "0005-th-jobs-controls", "0005-th-jobs-inflight-index",
+              "0005-th-jobs-paused-and-cancel-indexes", "0005-th-queue-settings", "0005-th-task-definitions");
     } else if (sql.contains("FROM pg_indexes")) {
       assertThat(rows).extracting(r -> r.get(0)).contains("th_jobs_reserve_idx", "th_jobs_idempotency_key_idx",
           "th_jobs_finished_queue_idx", "th_jobs_pkey");
@@ -241,6 +242,22 @@ class DocsSqlTest {
       rows.add(List.of(Integer.toString(st.getUpdateCount())));
     }
     return rows;
+  }
+
+  @Test
+  @DisplayName("the CREATE TABLE statements that docs/postgres-driver.md shows for queue controls are the changesets'")
+  void theQueueControlTablesOfTheDocAreTheChangesets() throws IOException {
+    String changeset = Files.readString(Path.of("src", "main", "resources", "io", "taskharbor", "driver", "postgres",
+        "db", "changelog", "changes", "0005-queue-controls.sql"), StandardCharsets.UTF_8);
+    String doc = Files.readString(DOC, StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("CREATE TABLE \\$\\{schema\\}\\.\\w+ \\(.*?\\n\\);", Pattern.DOTALL)
+        .matcher(changeset);
+    int tables = 0;
+    while (m.find()) {
+      assertThat(doc).as("the page shows the changeset's DDL").contains(m.group().replace("${schema}.", ""));
+      tables++;
+    }
+    assertThat(tables).as("tables created by 0005").isEqualTo(2);
   }
 
   @Test

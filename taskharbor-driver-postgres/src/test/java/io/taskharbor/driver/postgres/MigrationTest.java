@@ -36,7 +36,9 @@ class MigrationTest {
 
   private static final List<String> CHANGESETS =
       List.of("0001-create-th-jobs", "0002-th-jobs-indexes", "0003-one-state-check", "0003-finished-status-index",
-          "0004-th-jobs-leased-by", "0004-th-jobs-leased-by-index", "0004-th-nodes", "0004-th-leaders");
+          "0004-th-jobs-leased-by", "0004-th-jobs-leased-by-index", "0004-th-nodes", "0004-th-leaders",
+          "0005-th-jobs-controls", "0005-th-jobs-inflight-index", "0005-th-jobs-paused-and-cancel-indexes",
+          "0005-th-queue-settings", "0005-th-task-definitions");
   private final List<String> schemas = new ArrayList<>();
 
   @AfterEach
@@ -94,14 +96,7 @@ class MigrationTest {
   }
 
   private static boolean tableExists(String schema, String table) throws SQLException {
-    try (Connection c = TestDatabase.connect();
-        PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-      ps.setString(1, schema + "." + table);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
-    }
+    return TestDatabase.tableExists(schema, table);
   }
 
   @Test

@@ -56,7 +56,8 @@ class PostgresDriverContractTest extends DriverTck {
   protected Driver newDriver() {
     try (Connection c = shared.getConnection(); Statement st = c.createStatement()) {
       st.execute("DELETE FROM " + schema + ".th_jobs; DELETE FROM " + schema + ".th_nodes; DELETE FROM " + schema
-          + ".th_leaders");
+          + ".th_leaders; DELETE FROM " + schema + ".th_queue_settings; DELETE FROM " + schema
+          + ".th_task_definitions");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot empty the tables of " + schema, e);
     }

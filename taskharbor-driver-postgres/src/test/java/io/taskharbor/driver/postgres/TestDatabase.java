@@ -112,6 +112,18 @@ final class TestDatabase {
     return schema;
   }
 
+  /** Returns whether {@code schema.table} exists. */
+  static boolean tableExists(String schema, String table) throws SQLException {
+    try (Connection c = connect();
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, schema + "." + table);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
   /** Drops a schema this class created, with everything in it. */
   static void drop(String schema) {
     if (CREATED.remove(schema)) {
