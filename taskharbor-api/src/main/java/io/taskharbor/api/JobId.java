@@ -3,6 +3,7 @@ package io.taskharbor.api;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The identity of a job: a UUID, by default a time-ordered UUIDv7 so that new ids sort after old ones and index
@@ -22,17 +23,28 @@ public record JobId(UUID uuid) implements Comparable<JobId> {
    */
   private static final ThreadLocal<RandomBits> RANDOM = ThreadLocal.withInitial(RandomBits::new);
 
+  /**
+   * The last id's 48 bits of milliseconds and 12-bit counter, as one number: every new id of this JVM is above it, so
+   * ids made one after the other sort in that order even within one millisecond (RFC 9562, method 1: a counter in
+   * {@code rand_a}; when 4,096 ids fill a millisecond, the next ones borrow the following one).
+   */
+  private static final AtomicLong LAST = new AtomicLong();
+
   public JobId {
     Objects.requireNonNull(uuid, "uuid");
   }
 
-  /** Returns a new time-ordered (version 7) id: 48 bits of Unix milliseconds, then 74 random bits. Thread-safe. */
+  /**
+   * Returns a new time-ordered (version 7) id: 48 bits of Unix milliseconds, a 12-bit counter, then 62 random bits.
+   * Ids made by this JVM increase in the order they are made (a batch enqueued at one instant runs in its order on a
+   * serial queue). Thread-safe.
+   */
   public static JobId newId() {
-    long millis = System.currentTimeMillis();
+    long floor = System.currentTimeMillis() << 12;
+    long stamp = LAST.updateAndGet(last -> Math.max(last + 1, floor));
     RandomBits random = RANDOM.get();
-    long randA = random.next(2); // 12 bits used
     long randB = random.next(8); // 62 bits used
-    long msb = (millis << 16) | 0x7000L | (randA & 0x0FFFL);
+    long msb = ((stamp >>> 12) << 16) | 0x7000L | (stamp & 0x0FFFL);
     long lsb = (randB & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new JobId(new UUID(msb, lsb));
   }

@@ -1,5 +1,7 @@
 package io.taskharbor.spi;
 
+import io.taskharbor.api.JobId;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -17,4 +19,18 @@ public interface WakeUpNotifications {
    * @throws IllegalStateException if the driver is closed
    */
   Driver.Subscription subscribe(Consumer<String> listener);
+
+  /**
+   * Registers a listener that is told the id of a running job whose cancel was just requested
+   * ({@link JobControls#requestCancel}), so that the worker holding it stops it at once instead of at its next
+   * heartbeat. A hint like the others: the heartbeat stays the safety net. The default, for drivers written before
+   * this method, tells nothing.
+   *
+   * @return a handle whose {@code close()} unregisters the listener
+   * @throws IllegalStateException if the driver is closed
+   */
+  default Driver.Subscription subscribeCancels(Consumer<JobId> listener) {
+    Objects.requireNonNull(listener, "listener must not be null");
+    return () -> { };
+  }
 }

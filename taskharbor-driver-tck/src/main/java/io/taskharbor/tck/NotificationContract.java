@@ -160,4 +160,32 @@ public abstract class NotificationContract extends TckGroup implements Notificat
           .isInstanceOf(UnsupportedOperationException.class);
     }
   }
+
+  @Override
+  @Test
+  public void optional_ntf08_aCancelOfARunningJobIsTold() throws InterruptedException {
+    assumeExtension();
+    Assumptions.assumeTrue(driver().extension(io.taskharbor.spi.JobControls.class).isPresent(),
+        "driver offers no extension JobControls: test skipped by design");
+    BlockingQueue<io.taskharbor.api.JobId> here = new LinkedBlockingQueue<>();
+    BlockingQueue<io.taskharbor.api.JobId> there = new LinkedBlockingQueue<>();
+    Driver.Subscription a = notifications(driver()).subscribeCancels(here::add);
+    Driver.Subscription b = notifications(secondClient()).subscribeCancels(there::add);
+    try {
+      io.taskharbor.api.JobId id = fx.enqueueOne(Jobs.job(QUEUE));
+      fx.reserve(QUEUE, 1);
+      driver().extension(io.taskharbor.spi.JobControls.class).orElseThrow().requestCancel(id, clock.instant());
+      for (BlockingQueue<io.taskharbor.api.JobId> heard : List.of(here, there)) {
+        long deadline = System.nanoTime() + delivery().toNanos();
+        io.taskharbor.api.JobId told;
+        do { // skipping other (spurious or earlier) ids: notifications are hints
+          told = heard.poll(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+        } while (told != null && !told.equals(id));
+        assertThat(told).as("the id a cancel subscriber was told within %s", delivery()).isEqualTo(id);
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
 }

@@ -52,4 +52,12 @@ public interface NotificationRules {
           + "and that a driver without the extension keeps the SPI's default subscribe, which throws "
           + "UnsupportedOperationException")
   void required_ntf07_theExtensionIsStableAndTheDeprecatedSubscribeAgrees();
+
+  @Rule(id = "NTF-08",
+      text = "a cancel requested for a running job (JobControls.requestCancel) tells every cancel subscriber "
+          + "(subscribeCancels), on this client and on another one, the job's id",
+      ifFails = "that requestCancel of an INFLIGHT job notifies, after its change is stored, the listeners of "
+          + "subscribeCancels on every client (the PostgreSQL driver: a NOTIFY in the same transaction)",
+      when = "offer the WakeUpNotifications and JobControls extensions")
+  void optional_ntf08_aCancelOfARunningJobIsTold() throws InterruptedException;
 }

@@ -143,4 +143,20 @@ public interface WorkerRules {
           + "atomically across clients",
       when = "offer the QueueControls extension")
   void optional_wrk24_aSerialQueueRunsOneJobAtATimeAcrossWorkers() throws Exception;
+
+  @Rule(id = "WRK-25",
+      text = "a worker whose poll interval is an hour drains a serial queue (a global limit of 1) of jobs enqueued "
+          + "in one batch at one instant, one after the other and in the batch's order: once a job's outcome is "
+          + "stored, the worker reserves the next at once instead of at its next poll",
+      ifFails = "WRK-24 and the QUE group first; then check that reserve orders ties of priority and run time by "
+          + "job id (ids of one batch increase in its order)",
+      when = "offer the QueueControls extension")
+  void optional_wrk25_aSerialQueueDrainsWithoutWaitingForThePoll() throws Exception;
+
+  @Rule(id = "WRK-26",
+      text = "a cancel of a running job requested through another client reaches its handler within 5 s, long "
+          + "before the worker's next heartbeat (10 s): the worker hears it through subscribeCancels",
+      ifFails = "NTF-08 first: requestCancel must tell the cancel subscribers of every client",
+      when = "offer the WakeUpNotifications and JobControls extensions")
+  void optional_wrk26_aCancelFromAnotherClientIsHeardAtOnce() throws Exception;
 }

@@ -219,7 +219,8 @@ class TckTeethTest {
       }
     }
     assertThat(failedIds(run)).containsExactlyInAnyOrder("NTF-01", "NTF-02", "NTF-03");
-    assertThat(run).filteredOn(f -> f.group().equals(group("Notifications")))
+    // NTF-08 needs JobControls too, which this driver does not offer
+    assertThat(run).filteredOn(f -> f.group().equals(group("Notifications")) && !f.ruleId().equals("NTF-08"))
         .as("no notification rule is skipped for a driver that offers the extension")
         .allSatisfy(f -> assertThat(f.status()).isNotEqualTo(TestExecutionResult.Status.ABORTED));
     assertThat(failure(run, "NTF-01")).contains("no notification for queue");

@@ -90,7 +90,21 @@ public final class MemoryDriver implements Driver {
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final Supplier<LeaseToken> tokens;
   private final int maxPayloadBytes;
-  private final WakeUpNotifications notifications = this::listen;
+  private final List<Consumer<JobId>> cancelListeners = new CopyOnWriteArrayList<>();
+  private final WakeUpNotifications notifications = new WakeUpNotifications() {
+    @Override
+    public Subscription subscribe(Consumer<String> listener) {
+      return listen(listener);
+    }
+
+    @Override
+    public Subscription subscribeCancels(Consumer<JobId> listener) {
+      Objects.requireNonNull(listener, "listener must not be null");
+      ensureOpen();
+      cancelListeners.add(listener);
+      return () -> cancelListeners.remove(listener);
+    }
+  };
   private final MemoryCoordination coordination = new MemoryCoordination();
   private final Statistics statistics = this::liveJobs;
   private final MemoryControls controls = new MemoryControls();
@@ -678,6 +692,7 @@ public final class MemoryDriver implements Driver {
     public void requestCancel(JobId id, Instant now) {
       Objects.requireNonNull(id, "id must not be null");
       Instant at = Validation.now(now);
+      boolean told = false;
       lock.lock();
       try {
         ensureOpen();
@@ -693,12 +708,16 @@ public final class MemoryDriver implements Driver {
               job.cancelRequestedAt = at;
               job.updatedAt = at;
               index(job);
+              told = true;
             }
           }
           default -> throw new InvalidJobStatusException(id, job.status, "cancel", "READY, PAUSED or INFLIGHT");
         }
       } finally {
         lock.unlock();
+      }
+      if (told) {
+        announceCancel(id);
       }
     }
 
@@ -1058,6 +1077,17 @@ public final class MemoryDriver implements Driver {
     return () -> listeners.remove(listener);
   }
 
+  /** Tells the cancel subscribers, outside the lock, that the running job {@code id} was asked to cancel. */
+  private void announceCancel(JobId id) {
+    for (Consumer<JobId> listener : cancelListeners) {
+      try {
+        listener.accept(id);
+      } catch (RuntimeException ignored) {
+        // as for the queue wake-ups: a listener's failure is its own
+      }
+    }
+  }
+
   private void announce(Set<String> queueNames) {
     if (queueNames.isEmpty() || listeners.isEmpty()) {
       return;
@@ -1086,6 +1116,7 @@ public final class MemoryDriver implements Driver {
       queues.clear();
       keys.clear();
       listeners.clear();
+      cancelListeners.clear();
       nodes.clear();
       leases.clear();
       settings.clear();

@@ -50,6 +50,12 @@ final class PostgresControls implements QueueControls, JobControls {
   private final NamedSql resume;
   private final NamedSql requestCancel;
 
+  /**
+   * The payload, before the job id, of the notification that a running job was asked to cancel; it starts with a
+   * character that no queue name has, so queue subscribers never mistake it for a queue.
+   */
+  static final String CANCEL_PAYLOAD = "!cancel:";
+
   PostgresControls(Statements sql, PostgresCoordination.Connections connections, JobStore store) {
     this.sql = sql;
     this.connections = connections;
@@ -136,7 +142,10 @@ final class PostgresControls implements QueueControls, JobControls {
             AND (cur.status IN ('ready', 'paused') OR (cur.status = 'inflight' AND cur.cancel_requested_at IS NULL))
           RETURNING j.id
         )
-        SELECT cur.status, (SELECT count(*) FROM changed) AS changed FROM cur
+        SELECT cur.status, (SELECT count(*) FROM changed) AS changed,
+               (SELECT count(pg_notify(:channel::text, :cancelPayload::text)) FROM changed
+                WHERE cur.status = 'inflight') AS told
+        FROM cur
         """.formatted(jobs));
   }
 
@@ -233,6 +242,9 @@ final class PostgresControls implements QueueControls, JobControls {
         JobRows.Params p = JobRows.Params.of(ps, s).uuid("id", id.uuid()).instant("now", at);
         if (s == resume) {
           p.text("channel", channel);
+        }
+        if (s == requestCancel) {
+          p.text("channel", channel).text("cancelPayload", CANCEL_PAYLOAD + id);
         }
         return JobStore.statusOf(ps, id);
       }

@@ -88,7 +88,26 @@ public final class PostgresDriver implements Driver {
   private final String target;
   private final int maxPayloadBytes;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final WakeUpNotifications notifications = this::listen;
+  private final WakeUpNotifications notifications = new WakeUpNotifications() {
+    @Override
+    public Subscription subscribe(Consumer<String> listener) {
+      return listen(listener);
+    }
+
+    @Override
+    public Subscription subscribeCancels(Consumer<JobId> listener) {
+      Objects.requireNonNull(listener, "listener must not be null");
+      return listenRaw(payload -> {
+        if (payload.startsWith(PostgresControls.CANCEL_PAYLOAD)) {
+          try {
+            listener.accept(JobId.parse(payload.substring(PostgresControls.CANCEL_PAYLOAD.length())));
+          } catch (IllegalArgumentException e) {
+            // not one of ours: a hint is dropped, never an error
+          }
+        }
+      });
+    }
+  };
   private final PostgresCoordination coordination;
   private final Statistics statistics = this::liveJobs;
   private final PostgresControls controls;
@@ -428,9 +447,18 @@ public final class PostgresDriver implements Driver {
     return run("liveJobs", c -> store.liveJobs(c, at));
   }
 
+  /** Queue wake-ups: every payload but the cancel hints (which no queue name can look like). */
   private Subscription listen(Consumer<String> listener) {
-    open();
     Objects.requireNonNull(listener, "listener must not be null");
+    return listenRaw(payload -> {
+      if (!payload.startsWith(PostgresControls.CANCEL_PAYLOAD)) {
+        listener.accept(payload);
+      }
+    });
+  }
+
+  private Subscription listenRaw(Consumer<String> listener) {
+    open();
     return notifier.subscribe(listener);
   }
 

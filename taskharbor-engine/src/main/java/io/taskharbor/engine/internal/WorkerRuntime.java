@@ -69,9 +69,11 @@ public final class WorkerRuntime {
   private final Object queueDrained = new Object();
   private final ThreadPoolExecutor handlerPool;
   private final Fetcher fetcher;
+  private final GlobalLimits globalLimits;
   private final Completer completer;
   private final Heartbeats heartbeats;
   private Driver.@Nullable Subscription subscription;
+  private Driver.@Nullable Subscription cancelSubscription;
 
   /**
    * Wires a runtime; nothing runs until {@link #start()}.
@@ -90,6 +92,7 @@ public final class WorkerRuntime {
     this.listeners = listeners;
     this.handlerPool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), daemons(settings.name() + "-handler-"));
+    this.globalLimits = new GlobalLimits(driver, System::nanoTime, TimeUnit.SECONDS.toNanos(1));
     this.fetcher = new Fetcher(settings, driver, this::now, listeners, this::launch, node, new QueueGate() {
       @Override
       public boolean serves(String queue) {
@@ -137,6 +140,7 @@ public final class WorkerRuntime {
     Optional<WakeUpNotifications> notifications = driver.extension(WakeUpNotifications.class);
     if (notifications.isPresent()) {
       subscription = notifications.get().subscribe(this::wake);
+      cancelSubscription = notifications.get().subscribeCancels(this::heartbeatNow);
     }
     heartbeats.start();
     completer.start();
@@ -160,6 +164,9 @@ public final class WorkerRuntime {
       fetcher.stop();
       if (subscription != null) {
         subscription.close();
+      }
+      if (cancelSubscription != null) {
+        cancelSubscription.close();
       }
       handlerPool.shutdown();
       if (!awaitTermination(handlerPool, settings.shutdownTimeout())) {
@@ -337,8 +344,8 @@ public final class WorkerRuntime {
     String queue = job.record().queue();
     AtomicInteger held = heldByQueue.get(queue);
     int left = held == null ? 0 : held.decrementAndGet();
-    if (settings.queueConcurrency().containsKey(queue)) {
-      fetcher.wake(); // the queue has room again
+    if (settings.queueConcurrency().containsKey(queue) || globalLimits.limited(queue)) {
+      fetcher.wake(); // the queue has room again (here, or under its global limit once the outcome is stored)
     }
     if (left == 0 && stoppedQueues.contains(queue)) {
       synchronized (queueDrained) {

@@ -63,6 +63,14 @@ class StressPostgresExampleTest {
   }
 
   @Test
+  void inDistributedModeTheDrainFinishesEveryJob() throws Exception {
+    StressSettings settings = StressSettings.parse(List.of("--mode=noop", "--jobs=1000", "--workers=2",
+        "--distributed", "--runs=1", "--warmup-runs=0", "--schema=" + schema));
+
+    assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
+  }
+
+  @Test
   void theNoopBenchmarkWithPrefetchFinishesEveryJob() throws Exception {
     StressSettings settings = StressSettings.parse(List.of("--mode=noop", "--jobs=2000", "--prefetch=256",
         "--runs=2", "--warmup-runs=0", "--schema=" + schema));
@@ -74,6 +82,22 @@ class StressPostgresExampleTest {
   @ValueSource(strings = {"latency", "latency-shared"})
   void theLatencyModesStartEveryJob(String mode) throws Exception {
     StressSettings settings = StressSettings.parse(List.of("--mode=" + mode, "--jobs=20", "--schema=" + schema));
+
+    assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
+  }
+
+  @Test
+  void theSerialModeNeverRunsTwoJobsAtOnceAcrossThreeWorkers() throws Exception {
+    StressSettings settings = StressSettings.parse(List.of("--mode=serial", "--jobs=200", "--workers=3",
+        "--concurrency=4", "--schema=" + schema));
+
+    assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cancel", "cancel-shared"})
+  void theCancelModesEndEveryJobCanceled(String mode) throws Exception {
+    StressSettings settings = StressSettings.parse(List.of("--mode=" + mode, "--jobs=3", "--schema=" + schema));
 
     assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
   }
