@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The two shipped drivers agree step by step: random action sequences run on PostgreSQL and on the memory driver
  * (found by URI, as an application would), at the TCK's depth ({@code -Dtaskharbor.tck.sequences}, default 1000),
- * distributed mode's coordination and live-job counts included. Each sequence gets emptied tables and a fresh memory
- * driver.
+ * distributed mode's coordination and live-job counts included, and the queue and job controls. Each sequence gets
+ * emptied tables and a fresh memory driver.
  */
 @Tag("postgres")
 class MemoryVsPostgresDifferentialTest {
@@ -45,7 +45,8 @@ class MemoryVsPostgresDifferentialTest {
   private static Driver freshPostgres() {
     try (Connection c = shared.getConnection(); Statement st = c.createStatement()) {
       st.execute("DELETE FROM " + schema + ".th_jobs; DELETE FROM " + schema + ".th_nodes; DELETE FROM " + schema
-          + ".th_leaders");
+          + ".th_leaders; DELETE FROM " + schema + ".th_queue_settings; DELETE FROM " + schema
+          + ".th_task_definitions");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot empty the tables of " + schema, e);
     }
@@ -88,5 +89,20 @@ class MemoryVsPostgresDifferentialTest {
         + summary.seed() + "); coverage: " + summary.coverage());
     assertThat(summary.coverage()).containsKeys("step Acquire", "step Renew", "step RecoverOrphans",
         "step CountLiveJobs", "RecoverOrphans refused StaleTermException");
+  }
+
+  @Test
+  void controlSequencesAgreeBetweenPostgresAndTheMemoryDriver() {
+    DifferentialCheck.Summary summary =
+        DifferentialCheck.between(MemoryVsPostgresDifferentialTest::freshPostgres, () -> Drivers.open("memory:"))
+            .profile(DifferentialCheck.Profile.CONTROLS)
+            .sequences(Math.max(1, DifferentialCheck.configuredSequences() / 4))
+            .maxSteps(30)
+            .check();
+
+    System.out.println("memory vs postgres, controls: " + summary.sequences() + " sequences agreed (seed "
+        + summary.seed() + "); coverage: " + summary.coverage());
+    assertThat(summary.coverage()).containsKeys("step SetQueue", "step PauseJob", "step ResumeJob",
+        "step RequestCancel", "step Overview");
   }
 }
