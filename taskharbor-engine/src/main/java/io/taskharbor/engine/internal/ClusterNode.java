@@ -136,12 +136,14 @@ public final class ClusterNode implements NodeLease {
         WorkerRuntime.daemons("taskharbor-leader-"));
     k.setRemoveOnCancelPolicy(true);
     m.setRemoveOnCancelPolicy(true);
+    // Both before the first election, which runs at once on the keeper's thread: a node elected before it could see
+    // the maintainer scheduled no maintenance, and led its whole term without recovering a dead node's jobs.
+    keeper = k;
+    maintainer = m;
     long beat = settings.heartbeatInterval().toNanos();
     k.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.NANOSECONDS);
     long elect = settings.leaderTerm().dividedBy(3).toNanos();
     k.scheduleWithFixedDelay(this::elect, 0, elect, TimeUnit.NANOSECONDS);
-    keeper = k;
-    maintainer = m;
     log.info("node {} joined cluster {}", nodeId, settings.cluster());
   }
 
