@@ -92,7 +92,7 @@ public final class WorkerRuntime {
     this.listeners = listeners;
     this.handlerPool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), daemons(settings.name() + "-handler-"));
-    this.globalLimits = new GlobalLimits(driver, System::nanoTime, TimeUnit.SECONDS.toNanos(1));
+    this.globalLimits = new GlobalLimits(driver, System::nanoTime, TimeUnit.SECONDS.toNanos(1), settings.name());
     this.fetcher = new Fetcher(settings, driver, this::now, listeners, this::launch, node, new QueueGate() {
       @Override
       public boolean serves(String queue) {
@@ -189,6 +189,7 @@ public final class WorkerRuntime {
       }
       completer.stop();
     } finally {
+      globalLimits.close();
       // Heartbeats stop last: a job keeps its lease until its outcome is written.
       heartbeats.stop();
       state.set(State.STOPPED);
