@@ -212,6 +212,17 @@ final class JobRows {
       return this;
     }
 
+    Params bigint(String name, @Nullable Long value) throws SQLException {
+      for (int i : sql.positions(name)) {
+        if (value == null) {
+          ps.setNull(i, Types.BIGINT);
+        } else {
+          ps.setLong(i, value);
+        }
+      }
+      return this;
+    }
+
     Params integer(String name, int value) throws SQLException {
       for (int i : sql.positions(name)) {
         ps.setInt(i, value);

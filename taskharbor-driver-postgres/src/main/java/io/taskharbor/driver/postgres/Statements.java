@@ -72,6 +72,20 @@ final class Statements {
   final NamedSql enqueue;
 
   /**
+   * Enqueue of a batch whose jobs carry no idempotency key, the common case: {@link #enqueue} without the key probes,
+   * the second insert and the per-key report, which cost about a third of the statement for nothing. The same plain
+   * {@code INSERT}, the same primary-key refusal, and one {@code pg_notify} per queue that got a due job. Returns one
+   * row, the number of queues woken.
+   */
+  final NamedSql enqueueKeyless;
+
+  /**
+   * Enqueue of one job without an idempotency key (one call per job): {@link #enqueueKeyless} with scalar parameters
+   * instead of arrays, and a wake-up only when the caller found the job due ({@code :due}). Returns one row.
+   */
+  final NamedSql enqueueOne;
+
+  /**
    * After a primary-key violation: the first job of the batch, in batch order, that the reference model calls a
    * duplicate (its key is not held, and its id is stored or an earlier such job has it). Read-only; every lookup is
    * an index probe. No row means the conflict is gone (the stored job was deleted meanwhile): enqueue again.
@@ -161,6 +175,12 @@ final class Statements {
     this.settingsTable = "\"" + schema + "\".th_queue_settings";
     String t = table;
 
+    String insertPlain = """
+        INSERT INTO %1$s (id, queue, type, payload, priority, run_at, idempotency_key, attempts, max_attempts,
+                          timeout_micros, status, available_at, created_at, updated_at)
+        SELECT i.id, i.queue, i.type, i.payload::jsonb, i.priority, i.run_at, NULL, 0, i.max_attempts,
+               i.timeout_micros, 'ready', COALESCE(i.run_at, :now::timestamptz), :now::timestamptz, :now::timestamptz
+        FROM input i""".formatted(t);
     enqueue = NamedSql.of("""
         WITH input AS (
           SELECT * FROM unnest(:ids::uuid[], :queues::text[], :types::text[], :payloads::text[], :priorities::int[],
@@ -177,11 +197,7 @@ final class Statements {
           WHERE i.idempotency_key IS NOT NULL
         ),
         plain AS (
-          INSERT INTO %1$s (id, queue, type, payload, priority, run_at, idempotency_key, attempts, max_attempts,
-                            timeout_micros, status, available_at, created_at, updated_at)
-          SELECT i.id, i.queue, i.type, i.payload::jsonb, i.priority, i.run_at, NULL, 0, i.max_attempts,
-                 i.timeout_micros, 'ready', COALESCE(i.run_at, :now::timestamptz), :now::timestamptz, :now::timestamptz
-          FROM input i
+          %2$s
           WHERE i.idempotency_key IS NULL
         ),
         keyed AS (
@@ -211,6 +227,30 @@ final class Statements {
         LEFT JOIN keyed k ON k.id = i.id AND h.ord IS NULL
         WHERE i.idempotency_key IS NOT NULL
         ORDER BY ord
+        """.formatted(t, insertPlain));
+
+    enqueueKeyless = NamedSql.of("""
+        WITH input AS (
+          SELECT * FROM unnest(:ids::uuid[], :queues::text[], :types::text[], :payloads::text[], :priorities::int[],
+                               :runAts::timestamptz[], :maxAttempts::int[], :timeouts::bigint[])
+            AS t(id, queue, type, payload, priority, run_at, max_attempts, timeout_micros)
+        ),
+        plain AS (
+          %2$s
+        )
+        SELECT count(pg_notify(:channel::text, w.queue)) AS woken
+        FROM (SELECT DISTINCT i.queue FROM input i WHERE i.run_at IS NULL OR i.run_at <= :now::timestamptz) w
+        """.formatted(t, insertPlain));
+
+    enqueueOne = NamedSql.of("""
+        WITH plain AS (
+          INSERT INTO %1$s (id, queue, type, payload, priority, run_at, idempotency_key, attempts, max_attempts,
+                            timeout_micros, status, available_at, created_at, updated_at)
+          VALUES (:id::uuid, :queue::text, :type::text, :payload::text::jsonb, :priority::int, :runAt::timestamptz,
+                  NULL, 0, :maxAttempts::int, :timeout::bigint, 'ready',
+                  COALESCE(:runAt::timestamptz, :now::timestamptz), :now::timestamptz, :now::timestamptz)
+        )
+        SELECT count(pg_notify(:channel::text, :queue::text)) AS woken FROM (SELECT 1) AS one WHERE :due::boolean
         """.formatted(t));
 
     firstDuplicate = NamedSql.of("""
