@@ -91,6 +91,8 @@ public final class StressPostgresExample {
       case CANCEL:
       case CANCEL_SHARED:
         return ControlModes.cancel(dsn, settings);
+      case RECOVERY:
+        return RecoveryMode.recovery(dsn, settings);
       default:
         return throughput(dsn, settings);
     }

@@ -7,11 +7,12 @@ import java.util.Map;
 /**
  * The stress run's settings, parsed from {@code --name=value} arguments. Every value is checked; a bad one is an
  * {@link IllegalArgumentException} that names the argument and what it accepts. {@code prefetch} is null for the
- * worker's default, the adaptive prefetch.
+ * worker's default, the adaptive prefetch; {@code leaseSeconds} is null for the worker's default lease.
  */
 record StressSettings(
     Mode mode, int jobs, int queues, int workers, int concurrency, int fetchParallelism, Integer prefetch,
-    int producers, int runs, int warmupRuns, int enqueueBatch, String schema, Metrics metrics, boolean distributed) {
+    int producers, int runs, int warmupRuns, int enqueueBatch, String schema, Metrics metrics, boolean distributed,
+    Integer leaseSeconds) {
 
   /** What the handlers do. */
   enum Mode {
@@ -34,11 +35,16 @@ record StressSettings(
      */
     CANCEL,
     /** As {@link #CANCEL}, but canceled through the client whose worker runs the job. */
-    CANCEL_SHARED;
+    CANCEL_SHARED,
+    /**
+     * A worker process killed with SIGKILL while it runs {@code --jobs} jobs: measures the time from the kill to each
+     * of those jobs starting on a worker of another client, and checks that each then ends DONE.
+     */
+    RECOVERY;
 
     /** Whether the mode measures one job at a time (its {@code --jobs} are samples). */
     boolean samples() {
-      return this == LATENCY || this == LATENCY_SHARED || this == CANCEL || this == CANCEL_SHARED;
+      return this == LATENCY || this == LATENCY_SHARED || this == CANCEL || this == CANCEL_SHARED || this == RECOVERY;
     }
   }
 
@@ -53,16 +59,17 @@ record StressSettings(
   }
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "usage: StressPostgresExample [--mode=mixed|noop|latency|latency-shared|serial|cancel|cancel-shared] [--jobs=N]",
-      "                             [--queues=N] [--workers=N]",
+      "usage: StressPostgresExample [--mode=mixed|noop|latency|latency-shared|serial|cancel|cancel-shared|recovery]",
+      "                             [--jobs=N] [--queues=N] [--workers=N] [--lease-seconds=N]",
       "                             [--concurrency=N] [--fetch-parallelism=N] [--prefetch=N] [--producers=N] [--runs=N]",
       "                             [--warmup-runs=N] [--enqueue-batch=N] [--schema=NAME]",
       "                             [--metrics[=none|simple|prometheus]] [--distributed]",
       "  --mode           mixed (default), noop, latency or latency-shared (the worker in the enqueuing client),",
       "                   serial (one queue with a global limit of 1, drained by --workers workers), cancel or",
-      "                   cancel-shared (a running job canceled from another client, or from the worker's own)",
+      "                   cancel-shared (a running job canceled from another client, or from the worker's own), or",
+      "                   recovery (a worker process holding --jobs running jobs killed with SIGKILL, once per run)",
       "  --jobs           jobs per run (default 20000; serial: 2000; latency modes: samples, default 200; cancel",
-      "                   modes: samples, default 20)",
+      "                   modes: samples, default 20; recovery: jobs the killed worker holds, default 8)",
       "  --queues         queues the jobs are spread over (default 4)",
       "  --workers        Worker instances, each with its own driver connection pool (default 1)",
       "  --concurrency    handler threads per worker (default 16)",
@@ -78,7 +85,8 @@ record StressSettings(
       "                   once a second while draining), simple (a SimpleMeterRegistry, never read), or none",
       "                   (default); each run then also checks that the listener counted every finished job",
       "  --distributed    run every client in distributed mode (node registry, leader, database clock) with its",
-      "                   defaults (docs/distributed-mode.md); throughput and latency modes");
+      "                   defaults (docs/distributed-mode.md); throughput, latency and recovery modes",
+      "  --lease-seconds  the workers' lease (default: the worker's, 30 s); recovery mode");
 
   StressSettings {
     atLeast("jobs", jobs, 1);
@@ -93,6 +101,9 @@ record StressSettings(
     atLeast("runs", runs, 1);
     atLeast("warmup-runs", warmupRuns, 0);
     atLeast("enqueue-batch", enqueueBatch, 1);
+    if (leaseSeconds != null) {
+      atLeast("lease-seconds", leaseSeconds, 1);
+    }
     if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
       throw new IllegalArgumentException("--schema must be a lower-case SQL identifier such as taskharbor_stress, got '"
           + schema + "'");
@@ -131,10 +142,11 @@ record StressSettings(
         integer(values, "enqueue-batch", 1000),
         values.getOrDefault("schema", "taskharbor_stress"),
         metrics(values.getOrDefault("metrics", "none")),
-        bool(values, "distributed"));
+        bool(values, "distributed"),
+        values.containsKey("lease-seconds") ? Integer.valueOf(integer(values, "lease-seconds", 0)) : null);
     values.keySet().removeAll(List.of(
         "mode", "jobs", "queues", "workers", "concurrency", "fetch-parallelism", "prefetch", "producers", "runs", "warmup-runs",
-        "enqueue-batch", "schema", "metrics", "distributed"));
+        "enqueue-batch", "schema", "metrics", "distributed", "lease-seconds"));
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown argument(s) " + values.keySet() + "\n" + USAGE);
     }
@@ -147,8 +159,8 @@ record StressSettings(
         return m;
       }
     }
-    throw new IllegalArgumentException("--mode must be mixed, noop, latency, latency-shared, serial, cancel or "
-        + "cancel-shared, got '" + value + "'");
+    throw new IllegalArgumentException("--mode must be mixed, noop, latency, latency-shared, serial, cancel, "
+        + "cancel-shared or recovery, got '" + value + "'");
   }
 
   private static int defaultJobs(Mode mode) {
@@ -161,6 +173,8 @@ record StressSettings(
         return 20;
       case SERIAL:
         return 2_000;
+      case RECOVERY:
+        return 8;
       default:
         return 20_000;
     }

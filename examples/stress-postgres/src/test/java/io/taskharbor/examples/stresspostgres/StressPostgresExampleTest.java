@@ -71,6 +71,14 @@ class StressPostgresExampleTest {
   }
 
   @Test
+  void theRecoveryModeRunsAKilledWorkersJobsElsewhere() throws Exception {
+    StressSettings settings = StressSettings.parse(List.of("--mode=recovery", "--jobs=3", "--lease-seconds=2",
+        "--runs=1", "--schema=" + schema));
+
+    assertThat(StressPostgresExample.run(dsn(), settings)).isTrue();
+  }
+
+  @Test
   void theNoopBenchmarkWithPrefetchFinishesEveryJob() throws Exception {
     StressSettings settings = StressSettings.parse(List.of("--mode=noop", "--jobs=2000", "--prefetch=256",
         "--runs=2", "--warmup-runs=0", "--schema=" + schema));

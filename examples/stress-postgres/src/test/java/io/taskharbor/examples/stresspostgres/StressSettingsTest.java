@@ -30,6 +30,9 @@ class StressSettingsTest {
     assertThat(s.distributed()).isFalse();
     assertThat(StressSettings.parse(List.of("--distributed", "--mode=noop")).distributed()).isTrue();
     assertThat(StressSettings.parse(List.of("--distributed=false")).distributed()).isFalse();
+    assertThat(s.leaseSeconds()).as("the worker's default lease").isNull();
+    assertThat(StressSettings.parse(List.of("--mode=recovery")).jobs()).isEqualTo(8);
+    assertThat(StressSettings.parse(List.of("--mode=recovery", "--lease-seconds=5")).leaseSeconds()).isEqualTo(5);
   }
 
   @Test
@@ -60,7 +63,9 @@ class StressSettingsTest {
       "--fetch-parallelism=0 | --fetch-parallelism must be at least 1",
       "--prefetch=-1       | --prefetch must be at least 0",
       "--warmup-runs=-1    | --warmup-runs must be at least 0",
-      "--mode=fast         | --mode must be mixed, noop, latency, latency-shared, serial, cancel or cancel-shared",
+      "--mode=fast         | --mode must be mixed, noop, latency, latency-shared, serial, cancel, cancel-shared or recovery",
+      "--lease-seconds=0   | --lease-seconds must be at least 1",
+      "--lease-seconds=1.5 | --lease-seconds must be a whole number",
       "--schema=Public     | --schema must be a lower-case SQL identifier",
       "--colour=blue       | unknown argument(s) [colour]",
       "--metrics=graphite  | --metrics must be none, simple or prometheus",
