@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobRequest;
 import io.taskharbor.api.JobStatus;
 import io.taskharbor.engine.FakeDriver.ReserveCall;
+import io.taskharbor.engine.event.WorkerListener;
 import io.taskharbor.spi.Completion;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -190,6 +192,49 @@ class WorkerMechanicsTest {
       assertThat(second).as("jobs the second worker ran while the first held the backlog").isZero();
     } else {
       assertThat(second).as("jobs of 24 the second worker ran").isGreaterThanOrEqualTo(8);
+    }
+  }
+
+  @Test
+  @DisplayName("two workers on one backlog of 20 ms jobs: neither holds more than a few reserved jobs that have not "
+      + "started, and each runs about its share")
+  void twoWorkersOnABacklogShareItAndHoldLittleUnstarted() throws Exception {
+    int jobs = 400;
+    int concurrency = 4;
+    addJobs("a", jobs);
+    List<AtomicInteger> unstarted = List.of(new AtomicInteger(), new AtomicInteger());
+    List<AtomicInteger> mostUnstarted = List.of(new AtomicInteger(), new AtomicInteger());
+    List<AtomicInteger> ran = List.of(new AtomicInteger(), new AtomicInteger());
+    for (int w = 0; w < 2; w++) {
+      int me = w;
+      start(harbor.newWorker().queues("a").concurrency(concurrency)
+          .listener(new WorkerListener() {
+            @Override
+            public void reserved(String queue, List<JobRecord> reserved, Duration claimDuration) {
+              int now = unstarted.get(me).addAndGet(reserved.size());
+              mostUnstarted.get(me).accumulateAndGet(now, Math::max);
+            }
+
+            @Override
+            public void started(JobRecord job) {
+              unstarted.get(me).decrementAndGet();
+            }
+          })
+          .handle("work", Work.class, job -> {
+            ran.get(me).incrementAndGet();
+            Thread.sleep(20);
+          }));
+    }
+
+    await("the " + jobs + " jobs are done", () -> driver.count(JobStatus.DONE) == jobs);
+
+    // 20 ms jobs on 4 threads finish about 200 a second: the adaptive prefetch (20 ms window) holds about 4 ahead,
+    // against 16 x 4 = 64 for a worker at its cap.
+    for (int w = 0; w < 2; w++) {
+      assertThat(mostUnstarted.get(w).get()).as("most reserved-but-unstarted jobs of worker %d, beyond its %d "
+          + "threads", w, concurrency).isLessThanOrEqualTo(concurrency + 2 * concurrency);
+      assertThat(ran.get(w).get()).as("jobs of %d that worker %d ran", jobs, w).isBetween(jobs * 35 / 100,
+          jobs * 65 / 100);
     }
   }
 
