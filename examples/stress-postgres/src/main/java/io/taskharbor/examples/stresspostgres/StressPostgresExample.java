@@ -15,6 +15,13 @@ import io.taskharbor.engine.Worker;
 import io.taskharbor.examples.stresspostgres.StressSettings.Metrics;
 import io.taskharbor.examples.stresspostgres.StressSettings.Mode;
 import io.taskharbor.micrometer.TaskHarborMetrics;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -140,6 +147,7 @@ public final class StressPostgresExample {
       double[] drain = results.stream().mapToDouble(x -> x[1]).sorted().toArray();
       System.out.printf(Locale.ROOT, "median of %d run(s): enqueue %,.0f jobs/s, drain %,.0f jobs/s%n",
           results.size(), median(enqueue), median(drain));
+      System.out.println(memory());
       return allOk;
     } finally {
       for (TaskHarbor client : clients) {
@@ -444,6 +452,30 @@ public final class StressPostgresExample {
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
+
+  /**
+   * This process's memory after the runs: the heap's limit ({@code -Xmx}), the most heap that a collection left in
+   * use (the live set, the peak over every pool after a collection), and the peak resident set size (Linux's {@code
+   * VmHWM}, for the whole JVM: heap, metaspace, code cache, thread stacks).
+   */
+  static String memory() {
+    long liveAfterGc = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      MemoryUsage after = pool.getCollectionUsage();
+      if (pool.getType() == MemoryType.HEAP && after != null) {
+        liveAfterGc += after.getUsed();
+      }
+    }
+    String rss = "unknown (no /proc/self/status)";
+    try {
+      rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+          .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 + " MB").findFirst().orElse(rss);
+    } catch (IOException | RuntimeException e) {
+      // not Linux: leave it unknown
+    }
+    return String.format(Locale.ROOT, "memory: heap limit %d MB, heap in use after the last collections %d MB, peak "
+        + "RSS %s", Runtime.getRuntime().maxMemory() >> 20, liveAfterGc >> 20, rss);
+  }
 
   private static List<String> queues(int count) {
     List<String> queues = new ArrayList<>();

@@ -36,6 +36,13 @@ class StressSettingsTest {
   }
 
   @Test
+  void theMemoryLineReportsTheHeapLimitTheLiveHeapAndThePeakResidentSetSize() {
+    System.gc();
+    assertThat(StressPostgresExample.memory())
+        .matches("memory: heap limit \\d+ MB, heap in use after the last collections \\d+ MB, peak RSS \\d+ MB");
+  }
+
+  @Test
   void outOfOrderCountsTheJobsThatRanAfterALaterOne() {
     assertThat(ControlModes.outOfOrder(List.of(0, 1, 2, 3))).isZero();
     assertThat(ControlModes.outOfOrder(List.of(0, 2, 1, 3))).isEqualTo(1);
