@@ -7,11 +7,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskharbor.examples.support.ExampleEnv;
 import io.taskharbor.api.EnqueueResult;
+import io.taskharbor.api.JobId;
+import io.taskharbor.api.JobRecord;
 import io.taskharbor.api.JobRequest;
 import io.taskharbor.api.QueueStats;
 import io.taskharbor.engine.Backoff;
 import io.taskharbor.engine.TaskHarbor;
 import io.taskharbor.engine.Worker;
+import io.taskharbor.engine.event.WorkerListener;
 import io.taskharbor.examples.stresspostgres.StressSettings.Metrics;
 import io.taskharbor.examples.stresspostgres.StressSettings.Mode;
 import io.taskharbor.micrometer.TaskHarborMetrics;
@@ -28,6 +31,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -405,6 +410,9 @@ public final class StressPostgresExample {
     ConcurrentLinkedQueue<Long> startNanos = new ConcurrentLinkedQueue<>();
     AtomicLong started = new AtomicLong();
     List<Long> enqueueNanos = new ArrayList<>();
+    // Per job, for the breakdown: when the enqueue call returned, when its reserve returned and how long that took,
+    // and when its handler started (System.nanoTime, all in this process).
+    Map<JobId, long[]> steps = new ConcurrentHashMap<>();
     try (RunMetrics metrics = new RunMetrics(settings.metrics(), settings.distributed());
         TaskHarbor harbor = metrics.connect(runDsn);
         TaskHarbor other = settings.mode() == Mode.LATENCY ? metrics.connect(runDsn) : null;
@@ -412,8 +420,20 @@ public final class StressPostgresExample {
             .queues("latency")
             .concurrency(settings.concurrency())
             .pollInterval(Duration.ofSeconds(5))
+            .listener(new WorkerListener() {
+              @Override
+              public void reserved(String queue, List<JobRecord> jobs, Duration claimDuration) {
+                long now = System.nanoTime();
+                for (JobRecord job : jobs) {
+                  steps.computeIfAbsent(job.id(), id -> new long[4])[1] = now;
+                  steps.get(job.id())[2] = claimDuration.toNanos();
+                }
+              }
+            })
             .handle(OK, Work.class, job -> {
-              startNanos.add(System.nanoTime() - job.payload().enqueuedNanos());
+              long now = System.nanoTime();
+              startNanos.add(now - job.payload().enqueuedNanos());
+              steps.computeIfAbsent(job.id(), id -> new long[4])[3] = now;
               started.incrementAndGet();
             })
             .build()) {
@@ -426,9 +446,13 @@ public final class StressPostgresExample {
         }
         long before = started.get();
         long called = System.nanoTime();
-        harbor.enqueue(JobRequest.builder(OK, new Work(n, called)).queue("latency").build());
+        JobId id = harbor.enqueue(JobRequest.builder(OK, new Work(n, called)).queue("latency").build()).id();
+        long returned = System.nanoTime();
         if (n >= 0) {
-          enqueueNanos.add(System.nanoTime() - called);
+          enqueueNanos.add(returned - called);
+          steps.computeIfAbsent(id, k -> new long[4])[0] = returned;
+        } else {
+          steps.remove(id);
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (started.get() == before && System.nanoTime() < deadline) {
@@ -448,7 +472,19 @@ public final class StressPostgresExample {
     double[] calls = enqueueNanos.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
     System.out.printf(Locale.ROOT, "of which the enqueue call itself (insert + commit): median %.2f ms, p95 %.2f ms, "
         + "p99 %.2f ms%n", median(calls), percentile(calls, 0.95), percentile(calls, 0.99));
+    List<long[]> measured = steps.values().stream().filter(t -> t[0] != 0 && t[1] != 0 && t[3] != 0).toList();
+    printStep("then the wake-up (enqueue returned to reserve sent)", measured, t -> t[1] - t[2] - t[0]);
+    printStep("then the reserve (sent to returned)", measured, t -> t[2]);
+    printStep("then the hand-off (reserve returned to handler started)", measured, t -> t[3] - t[1]);
     return true;
+  }
+
+  private static void printStep(String what, List<long[]> jobs, java.util.function.ToLongFunction<long[]> nanos) {
+    double[] millis = jobs.stream().mapToDouble(t -> nanos.applyAsLong(t) / 1e6).sorted().toArray();
+    if (millis.length > 0) {
+      System.out.printf(Locale.ROOT, "  %s: median %.2f ms, p95 %.2f ms, p99 %.2f ms%n", what, median(millis),
+          percentile(millis, 0.95), percentile(millis, 0.99));
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
