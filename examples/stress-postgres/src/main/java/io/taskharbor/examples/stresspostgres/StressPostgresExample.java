@@ -140,6 +140,7 @@ public final class StressPostgresExample {
                 + "jobs/s; done %d + dlq %d = %d (expected %d) %s%n", run, r.created, r.enqueueSeconds,
             r.created / r.enqueueSeconds, r.drainSeconds, r.created / r.drainSeconds, r.done, r.dlq, r.done + r.dlq,
             r.created, r.ok() ? "OK" : "MISMATCH");
+        System.out.println("  drain " + r.drainCpu);
         if (r.counted >= 0) {
           System.out.printf(Locale.ROOT, "  metrics: the listeners counted %d finished job(s) (expected %d), %d "
               + "scrape(s) so far %s%n", r.counted, r.done + r.dlq, metrics.scrapes, r.counted == r.done + r.dlq
@@ -164,9 +165,10 @@ public final class StressPostgresExample {
 
   /**
    * @param counted the finished jobs the metrics listeners counted in this run, or -1 without metrics
+   * @param drainCpu the CPU per job while draining, as {@link CpuMeter#perJob} prints it
    */
   private record RunResult(long created, long done, long dlq, double enqueueSeconds, double drainSeconds,
-      long counted) {
+      long counted, String drainCpu) {
     boolean ok() {
       return done + dlq == created && (counted < 0 || counted == done + dlq);
     }
@@ -251,6 +253,7 @@ public final class StressPostgresExample {
     List<Worker> workers = new ArrayList<>();
     try {
       long drainStart = System.nanoTime();
+      CpuMeter cpu = CpuMeter.start();
       for (TaskHarbor client : clients) {
         Worker worker = worker(client, settings, queues);
         workers.add(worker);
@@ -259,7 +262,8 @@ public final class StressPostgresExample {
       long[] finished = waitUntilDrained(harbor, queues, workers, created, metrics);
       double drainSeconds = seconds(System.nanoTime() - drainStart);
       return new RunResult(created, finished[0], finished[1], enqueueSeconds, drainSeconds,
-          finishedBefore < 0 ? -1 : counted(metrics, finishedBefore, finished[0] + finished[1]));
+          finishedBefore < 0 ? -1 : counted(metrics, finishedBefore, finished[0] + finished[1]),
+          cpu.perJob(created));
     } finally {
       for (Worker worker : workers) {
         worker.close();

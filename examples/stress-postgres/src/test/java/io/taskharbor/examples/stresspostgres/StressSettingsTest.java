@@ -43,6 +43,21 @@ class StressSettingsTest {
   }
 
   @Test
+  void theCpuMeterReportsThisJvmsTimePerJob() {
+    CpuMeter meter = CpuMeter.start();
+    long spin = 0;
+    for (long i = 0; i < 50_000_000L; i++) {
+      spin += i ^ (spin >>> 3);
+    }
+    String line = meter.perJob(1000);
+
+    assertThat(line).as("after %d", spin).matches("CPU per job: this JVM \\d+\\.\\d µs, (postgres processes on this host "
+        + "\\d+\\.\\d µs|no postgres process on this host)");
+    double jvm = Double.parseDouble(line.replaceAll("^CPU per job: this JVM ([0-9.]+) µs.*$", "$1"));
+    assertThat(jvm).as("µs per job of a loop that spun the CPU for a while").isGreaterThan(1.0);
+  }
+
+  @Test
   void outOfOrderCountsTheJobsThatRanAfterALaterOne() {
     assertThat(ControlModes.outOfOrder(List.of(0, 1, 2, 3))).isZero();
     assertThat(ControlModes.outOfOrder(List.of(0, 2, 1, 3))).isEqualTo(1);
