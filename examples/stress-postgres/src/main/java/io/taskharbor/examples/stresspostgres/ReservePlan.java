@@ -147,6 +147,7 @@ final class ReservePlan {
         s.execute("PREPARE " + name + " AS " + prepared);
       }
       c.setAutoCommit(false);
+      plan(c, s, "force_custom_plan", "EXECUTE custom_reserve" + args); // warms the new session's caches, not shown
       out.append("-- custom plan (plan_cache_mode = force_custom_plan)\n")
           .append(plan(c, s, "force_custom_plan", "EXECUTE custom_reserve" + args));
       out.append("-- generic plan (plan_cache_mode = force_generic_plan)\n")

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * with a run time one to two days ahead; the backlog is enqueued due. All are in one queue, the worst case for the
  * indexes that lead with the queue.
  *
- * <p>For each backlog, ascending, the run tops the due backlog up to it, waits for autovacuum (never vacuuming or, by
+ * <p>For each backlog in turn, the run tops the due backlog up to it (or drains it down, so that a backlog can be
+ * measured again after a larger one, on the same table), waits for autovacuum (never vacuuming or, by
  * default, analysing itself), then times {@code --calls} calls of {@code reserve(queue, batch, now, 30 s)} alone, each
  * followed (untimed by the reserve figure, timed in reserve + complete) by one {@code complete} of acks for what it
  * leased, and by an untimed enqueue of as many new due jobs, so the backlog stays constant. Times include the pool's
@@ -60,7 +61,7 @@ final class ReserveScaling {
 
       long start = System.nanoTime();
       fill(driver, settings.finished(), null, 0);
-      int drained = drain(driver);
+      int drained = drain(driver, Integer.MAX_VALUE);
       System.out.printf(Locale.ROOT, "filled %,d finished jobs (enqueued, reserved and acked by the driver) in %.1f s%n",
           drained, seconds(System.nanoTime() - start));
       start = System.nanoTime();
@@ -71,10 +72,14 @@ final class ReserveScaling {
       int backlog = 0;
       for (int target : settings.backlogs()) {
         start = System.nanoTime();
-        fill(driver, target - backlog, null, 0);
+        if (target >= backlog) {
+          fill(driver, target - backlog, null, 0);
+        } else {
+          drain(driver, backlog - target);
+        }
+        System.out.printf(Locale.ROOT, "%nbacklog %,d: %s in %.1f s%n", target, target >= backlog ? "topped up"
+            : "drained down (reserve and ack in batches of " + FILL_BATCH + ")", seconds(System.nanoTime() - start));
         backlog = target;
-        System.out.printf(Locale.ROOT, "%nbacklog %,d: topped up in %.1f s%n", target,
-            seconds(System.nanoTime() - start));
         String settled = stats.settle(settings.settle());
         System.out.println("  " + settled);
         if (settings.analyze()) {
@@ -91,11 +96,21 @@ final class ReserveScaling {
         }
         double[] reserve = new double[settings.calls()];
         double[] cycle = new double[settings.calls()];
+        long[] writesBefore = stats.writes();
+        long callsStart = System.nanoTime();
         for (int i = 0; i < settings.calls(); i++) {
           refused += cycle(driver, settings.batch(), Math.min(target, settings.batch()), reserve, cycle, i);
         }
+        double callsSeconds = seconds(System.nanoTime() - callsStart);
+        long[] writesAfter = stats.writes();
         TableStats.Sample after = stats.sample();
         System.out.println("  after:  " + describe(after));
+        System.out.printf(Locale.ROOT, "  the measured calls took %.1f s (with acks and top-ups); meanwhile the server "
+                + "wrote %,d buffers for checkpoints, %,d from backends, %,d by the background writer, and completed "
+                + "%d checkpoint(s); load average %s%n", callsSeconds, writesAfter[1] - writesBefore[1],
+            writesAfter[2] - writesBefore[2], writesAfter[3] - writesBefore[3], writesAfter[0] - writesBefore[0],
+            TableStats.load());
+        System.out.println("  reserve median by thirds of the calls, in order: " + thirds(reserve));
         Level level = new Level(target, sorted(reserve), sorted(cycle), after, settled);
         levels.add(level);
         System.out.println("  " + figures(level));
@@ -105,20 +120,23 @@ final class ReserveScaling {
       }
       System.out.println();
       System.out.println("load average at end: " + TableStats.load());
-      System.out.printf(Locale.ROOT, "summary: %,d finished and %,d scheduled jobs beside the backlog; reserve of %d, "
-          + "%d calls per backlog after %d warm-up calls%n", settings.finished(), settings.scheduled(), settings.batch(),
-          settings.calls(), settings.warmupCalls());
+      System.out.printf(Locale.ROOT, "summary: %,d finished and %,d scheduled jobs (priority %d) beside the backlog; "
+              + "reserve of %d, %d calls per backlog after %d warm-up calls%n", settings.finished(),
+          settings.scheduled(), settings.scheduledPriority(), settings.batch(), settings.calls(),
+          settings.warmupCalls());
+      Level first = levels.stream().filter(l -> l.backlog() > 0).findFirst().orElse(null);
       for (Level level : levels) {
-        System.out.printf(Locale.ROOT, "  backlog %,9d: %s%n", level.backlog(), figures(level));
+        System.out.printf(Locale.ROOT, "  backlog %,9d: %s%s%n", level.backlog(), figures(level),
+            first == null || level.backlog() == 0 ? "" : String.format(Locale.ROOT, "; median / first %,d: %.2f",
+                first.backlog(), StressPostgresExample.median(level.reserve())
+                    / StressPostgresExample.median(first.reserve())));
       }
-      List<Level> busy = levels.stream().filter(l -> l.backlog() > 0).toList();
-      if (busy.size() > 1) {
-        Level first = busy.get(0);
-        Level last = busy.get(busy.size() - 1);
-        System.out.printf(Locale.ROOT, "  ratio of medians, backlog %,d / %,d: reserve %.2f, reserve + complete %.2f "
-                + "(aim: at most 1.5)%n", last.backlog(), first.backlog(),
-            StressPostgresExample.median(last.reserve()) / StressPostgresExample.median(first.reserve()),
-            StressPostgresExample.median(last.cycle()) / StressPostgresExample.median(first.cycle()));
+      Level largest = levels.stream().max(java.util.Comparator.comparingInt(Level::backlog)).orElseThrow();
+      if (first != null && largest != first) {
+        System.out.printf(Locale.ROOT, "  ratio of medians, backlog %,d / %,d (the first measured): reserve %.2f, "
+                + "reserve + complete %.2f (aim: at most 1.5)%n", largest.backlog(), first.backlog(),
+            StressPostgresExample.median(largest.reserve()) / StressPostgresExample.median(first.reserve()),
+            StressPostgresExample.median(largest.cycle()) / StressPostgresExample.median(first.cycle()));
       }
       if (refused > 0) {
         System.out.printf(Locale.ROOT, "  %d completion(s) were REFUSED: the figures are not of the intended work%n",
@@ -183,12 +201,16 @@ final class ReserveScaling {
     });
   }
 
-  /** Reserves and acks every due job of the queue, in batches, from a few threads; returns how many. */
-  private static int drain(PostgresDriver driver) throws Exception {
+  /** Reserves and acks up to {@code most} due jobs of the queue, in batches, from a few threads; returns how many. */
+  private static int drain(PostgresDriver driver, int most) throws Exception {
     AtomicLong done = new AtomicLong();
+    AtomicLong left = new AtomicLong(most);
     parallel(() -> {
       List<LeasedJob> leased;
-      while (!(leased = driver.reserve(QUEUE, FILL_BATCH, Instant.now(), Duration.ofMinutes(5))).isEmpty()) {
+      long take;
+      while ((take = left.getAndAccumulate(FILL_BATCH, (l, b) -> Math.max(0, l - b))) > 0
+          && !(leased = driver.reserve(QUEUE, (int) Math.min(FILL_BATCH, take), Instant.now(), Duration.ofMinutes(5)))
+              .isEmpty()) {
         List<Completion> acks = new ArrayList<>(leased.size());
         for (LeasedJob job : leased) {
           acks.add(new Completion.Ack(job.job().id(), job.job().leaseToken(), null));
@@ -250,6 +272,20 @@ final class ReserveScaling {
             + "autovacuums %d, autoanalyzes %d, last autovacuum %s, last autoanalyze %s", TableStats.mb(s.heapBytes()),
         TableStats.mb(s.indexBytes()), TableStats.mb(s.reserveIndexBytes()), s.liveTuples(), s.deadTuples(),
         s.autovacuums(), s.autoanalyzes(), s.lastAutovacuum(), s.lastAutoanalyze());
+  }
+
+  /** The medians of the first, second and last third of {@code values}, in the order they were measured. */
+  static String thirds(double[] values) {
+    int n = values.length;
+    if (n < 3) {
+      return "too few calls";
+    }
+    StringBuilder b = new StringBuilder();
+    for (int t = 0; t < 3; t++) {
+      double[] part = sorted(java.util.Arrays.copyOfRange(values, t * n / 3, (t + 1) * n / 3));
+      b.append(t == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f ms", StressPostgresExample.median(part)));
+    }
+    return b.toString();
   }
 
   private static double[] sorted(double[] values) {

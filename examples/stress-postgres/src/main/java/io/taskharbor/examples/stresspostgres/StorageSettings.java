@@ -26,7 +26,7 @@ sealed interface StorageSettings permits StorageSettings.Scaling, StorageSetting
   /**
    * Reserve's cost against the backlog: {@code finished} DONE jobs and {@code scheduled} jobs due a day or more ahead
    * (of priority {@code scheduledPriority}; the backlog's is 0), then for each due backlog of {@code backlogs}
-   * (ascending; 0 for an idle poll), {@code calls} measured calls of reserve of {@code batch} jobs, each acknowledged
+   * in turn (topped up or drained down to it; 0 for an idle poll), {@code calls} measured calls of reserve of {@code batch} jobs, each acknowledged
    * in one complete call and replaced by as many new due jobs, after {@code warmupCalls} unmeasured ones. Before measuring, the run waits up to {@code settle} for autovacuum to have nothing
    * left to do on the table; with {@code analyze} it then runs ANALYZE itself.
    */
@@ -38,12 +38,8 @@ sealed interface StorageSettings permits StorageSettings.Scaling, StorageSetting
       if (backlogs.isEmpty()) {
         throw new IllegalArgumentException("--backlogs must name at least one backlog");
       }
-      for (int i = 0; i < backlogs.size(); i++) {
-        atLeast("backlogs", backlogs.get(i), 0);
-        if (i > 0 && backlogs.get(i) <= backlogs.get(i - 1)) {
-          throw new IllegalArgumentException("--backlogs must be in ascending order (each run tops the backlog up), "
-              + "got " + backlogs);
-        }
+      for (int backlog : backlogs) {
+        atLeast("backlogs", backlog, 0);
       }
       atLeast("finished", finished, 0);
       atLeast("scheduled", scheduled, 0);
@@ -93,8 +89,9 @@ sealed interface StorageSettings permits StorageSettings.Scaling, StorageSetting
       "                   the end (default th_storage_scaling or th_storage_bloat)",
       "  --keep-schema    leave the schema in place at the end",
       " scaling:",
-      "  --backlogs       due backlogs to measure at, ascending; 0 is an idle worker's poll, which leases nothing",
-      "                   (default 0,1000,10000,100000,1000000)",
+      "  --backlogs       due backlogs to measure at, in turn (topped up or drained down to each); 0 is an idle",
+      "                   worker's poll, which leases nothing (default 0,1000,10000,100000,1000000,1000: the last",
+      "                   one measures 1000 again on the table that held 1000000, as a control)",
       "  --finished       DONE jobs kept in the table, made by the driver (enqueued, reserved, acked) (default 1000000)",
       "  --scheduled      READY jobs due one to two days ahead (default 1000000)",
       "  --scheduled-priority  their priority; the due backlog's is 0 (default 0)",
@@ -146,7 +143,7 @@ sealed interface StorageSettings permits StorageSettings.Scaling, StorageSetting
         settings = new Scaling(
             values.getOrDefault("schema", "th_storage_scaling"),
             values.containsKey("keep-schema"),
-            integers(values, "backlogs", List.of(0, 1_000, 10_000, 100_000, 1_000_000)),
+            integers(values, "backlogs", List.of(0, 1_000, 10_000, 100_000, 1_000_000, 1_000)),
             integer(values, "finished", 1_000_000),
             integer(values, "scheduled", 1_000_000),
             integer(values, "scheduled-priority", 0),

@@ -167,6 +167,19 @@ final class TableStats {
         after.autoanalyzes() - before.autoanalyzes());
   }
 
+  /**
+   * The server's write counters from {@code pg_stat_bgwriter}: checkpoints completed, buffers written for
+   * checkpoints, by backends and by the background writer.
+   */
+  long[] writes() throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("""
+        SELECT checkpoints_timed + checkpoints_req, buffers_checkpoint, buffers_backend, buffers_clean
+        FROM pg_stat_bgwriter""")) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
+    }
+  }
+
   /** The sizes of the table's indexes, largest first, one line. */
   String indexSizes() throws SQLException {
     StringBuilder b = new StringBuilder();

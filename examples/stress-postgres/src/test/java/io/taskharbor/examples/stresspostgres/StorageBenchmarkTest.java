@@ -46,12 +46,13 @@ class StorageBenchmarkTest {
 
   @Test
   void theScalingModeMeasuresEveryBacklogAndExplainsTheReserve() throws Exception {
-    String out = run(List.of("--mode=scaling", "--backlogs=0,20,200", "--finished=300", "--scheduled=300",
+    String out = run(List.of("--mode=scaling", "--backlogs=0,20,200,20", "--finished=300", "--scheduled=300",
         "--calls=10", "--warmup-calls=2", "--batch=4", "--settle=0s", "--schema=" + schema));
 
     assertThat(out).contains("filled 300 finished jobs", "ratio of medians, backlog 200 / 20", "-- generic plan",
         "th_jobs_reserve_idx").doesNotContain("REFUSED");
-    assertThat(out).containsPattern("backlog +0: reserve median").containsPattern("backlog +200: reserve median");
+    assertThat(out).containsPattern("backlog +0: reserve median").containsPattern("backlog +200: reserve median")
+        .contains("backlog 20: drained down", "reserve median by thirds of the calls");
     assertThat(schemaExists()).as("dropped at the end").isFalse();
   }
 

@@ -15,7 +15,7 @@ class StorageSettingsTest {
   void scalingDefaultsAreTheRequirementsFigures() {
     StorageSettings.Scaling s = (StorageSettings.Scaling) StorageSettings.parse(List.of("--mode=scaling"));
 
-    assertThat(s.backlogs()).containsExactly(0, 1_000, 10_000, 100_000, 1_000_000);
+    assertThat(s.backlogs()).containsExactly(0, 1_000, 10_000, 100_000, 1_000_000, 1_000);
     assertThat(List.of(s.finished(), s.scheduled(), s.scheduledPriority(), s.calls(), s.warmupCalls(), s.batch()))
         .containsExactly(1_000_000, 1_000_000, 0, 300, 30, 16);
     assertThat(s.settle()).isEqualTo(Duration.ofSeconds(180));
@@ -45,6 +45,8 @@ class StorageSettingsTest {
 
     assertThat(s).isEqualTo(new StorageSettings.Scaling("th_storage_x1", true, List.of(10, 100, 1_000), 0, 5, -2, 7,
         0, 4, Duration.ZERO, true));
+    assertThat(((StorageSettings.Scaling) StorageSettings.parse(List.of("--mode=scaling", "--backlogs=1000,10,1000")))
+        .backlogs()).as("any order: drained down, then topped up again").containsExactly(1_000, 10, 1_000);
 
     StorageSettings.Bloat b = (StorageSettings.Bloat) StorageSettings.parse(List.of("--mode=bloat", "--jobs=2_000",
         "--backlog=300", "--enqueue-batch=50", "--concurrency=2", "--retention=500ms", "--purge-interval=200ms",
@@ -60,8 +62,7 @@ class StorageSettingsTest {
       "--jobs=5                        | --mode is required: scaling or bloat",
       "--mode=fast                     | --mode must be scaling or bloat, got 'fast'",
       "--mode=scaling --backlogs=       | --backlogs must be a whole number, got ''",
-      "--mode=scaling --backlogs=1000,10 | --backlogs must be in ascending order",
-      "--mode=scaling --backlogs=10,10  | --backlogs must be in ascending order",
+      "--mode=scaling --backlogs=10,x   | --backlogs must be a whole number, got 'x'",
       "--mode=scaling --backlogs=-1     | --backlogs must be at least 0, got -1",
       "--mode=scaling --finished=-1     | --finished must be at least 0, got -1",
       "--mode=scaling --calls=0         | --calls must be at least 1, got 0",
