@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The plans PostgreSQL makes for the driver's reserve statement, read with {@code EXPLAIN (ANALYZE, BUFFERS)} in a
@@ -130,17 +132,8 @@ final class ReservePlan {
   static String explain(String dsn, String schema, String queue, int max, Instant now, Duration lease)
       throws SQLException {
     Map<String, Integer> numbers = new LinkedHashMap<>();
-    String prepared = replaceParameters(named(schema), name -> "$" + numbers.computeIfAbsent(name,
-        n -> numbers.size() + 1));
-    Map<String, String> values = Map.of(
-        "queue", "'" + queue.replace("'", "''") + "'",
-        "max", Integer.toString(max),
-        "now", "'" + now + "'::timestamptz",
-        "expires", "'" + now.plus(lease) + "'::timestamptz",
-        "holder", "NULL::text");
-    List<String> arguments = new ArrayList<>();
-    numbers.keySet().forEach(name -> arguments.add(values.get(name)));
-    String args = "(" + String.join(", ", arguments) + ")";
+    String prepared = prepared(schema, numbers);
+    String args = arguments(numbers, queue, max, now, lease);
     StringBuilder out = new StringBuilder();
     try (Connection c = ExampleEnv.connect(dsn); Statement s = c.createStatement()) {
       for (String name : List.of("custom_reserve", "generic_reserve", "auto_reserve")) {
@@ -171,6 +164,93 @@ final class ReservePlan {
           .append(generic > 0 ? "GENERIC" : "CUSTOM").append(" plan\n").append(sixth);
     }
     return out.toString();
+  }
+
+  /** The statement with {@code $n} parameters, one per name, numbered into {@code numbers} in order of appearance. */
+  private static String prepared(String schema, Map<String, Integer> numbers) {
+    return replaceParameters(named(schema), name -> "$" + numbers.computeIfAbsent(name, n -> numbers.size() + 1));
+  }
+
+  /** The arguments of an {@code EXECUTE} of {@link #prepared}, as SQL literals in parentheses. */
+  private static String arguments(Map<String, Integer> numbers, String queue, int max, Instant now, Duration lease) {
+    Map<String, String> values = Map.of(
+        "queue", "'" + queue.replace("'", "''") + "'",
+        "max", Integer.toString(max),
+        "now", "'" + now + "'::timestamptz",
+        "expires", "'" + now.plus(lease) + "'::timestamptz",
+        "holder", "NULL::text");
+    List<String> arguments = new ArrayList<>();
+    numbers.keySet().forEach(name -> arguments.add(values.get(name)));
+    return "(" + String.join(", ", arguments) + ")";
+  }
+
+  /**
+   * What one reserve costs at a given moment, from its plan: the statement's execution time and the buffers its scan
+   * of {@code th_jobs_reserve_idx} touched (index and heap pages, hit or read).
+   */
+  record Probe(double executionMillis, long reserveScanBuffers) {}
+
+  private static final Pattern EXECUTION = Pattern.compile("Execution Time: ([0-9.]+) ms");
+  private static final Pattern BUFFERS = Pattern.compile("Buffers: shared(?: hit=(\\d+))?(?: read=(\\d+))?");
+
+  /**
+   * Explains reserves of the driver's statement, on a connection of its own with the statement prepared once (so it
+   * settles on a plan as a driver's connection does), each rolled back, so that probing leases nothing.
+   */
+  static final class Prober implements AutoCloseable {
+    private final Connection connection;
+    private final Statement statement;
+    private final Map<String, Integer> numbers = new LinkedHashMap<>();
+    private final String queue;
+    private final int max;
+    private final Duration lease;
+
+    Prober(String dsn, String schema, String queue, int max, Duration lease) throws SQLException {
+      this.queue = queue;
+      this.max = max;
+      this.lease = lease;
+      connection = ExampleEnv.connect(dsn);
+      statement = connection.createStatement();
+      statement.execute("PREPARE probe_reserve AS " + prepared(schema, numbers));
+      connection.setAutoCommit(false);
+    }
+
+    /** Explains one reserve at {@code now}. */
+    Probe probe(Instant now) throws SQLException {
+      double millis = -1;
+      long buffers = -1;
+      boolean inScan = false;
+      try (ResultSet rs = statement.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE probe_reserve"
+          + arguments(numbers, queue, max, now, lease))) {
+        while (rs.next()) {
+          String line = rs.getString(1);
+          if (line.contains("Index Scan using th_jobs_reserve_idx")) {
+            inScan = true;
+          } else if (inScan && line.contains("->")) {
+            inScan = false;
+          } else if (inScan) {
+            Matcher m = BUFFERS.matcher(line);
+            if (m.find()) {
+              buffers = (m.group(1) == null ? 0 : Long.parseLong(m.group(1)))
+                  + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
+              inScan = false;
+            }
+          }
+          Matcher m = EXECUTION.matcher(line);
+          if (m.find()) {
+            millis = Double.parseDouble(m.group(1));
+          }
+        }
+      } finally {
+        connection.rollback();
+      }
+      return new Probe(millis, buffers);
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
   }
 
   private static String plan(Connection c, Statement s, String mode, String execute) throws SQLException {

@@ -35,6 +35,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * the server's settings, and PostgreSQL's own page pruning. With {@code --hold-xmin}, another connection holds a
  * REPEATABLE READ snapshot (and a transaction id) from before the first job to the end, so that no row version made
  * during the run can be removed.
+ *
+ * <p>Each sample also explains one reserve of the driver's statement on a connection of its own and rolls it back
+ * ({@link ReservePlan.Prober}): its execution time and the buffers its index scan touched show what a reserve costs
+ * at that moment, beside the table's state.
  */
 final class StorageBloat {
   private static final String QUEUE = "storage";
@@ -46,7 +50,8 @@ final class StorageBloat {
   private StorageBloat() {}
 
   /** A sample with the jobs finished so far and when. */
-  private record Point(double seconds, long finished, long queued, TableStats.Sample sample, String load) {}
+  private record Point(double seconds, long finished, long queued, TableStats.Sample sample, ReservePlan.Probe probe,
+      String load) {}
 
   static boolean run(String dsn, StorageSettings.Bloat settings) throws Exception {
     String runDsn = StressDatabase.recreateSchema(dsn, settings.schema());
@@ -58,6 +63,7 @@ final class StorageBloat {
     Connection holder = null;
     boolean complete;
     try (Connection statsConnection = ExampleEnv.connect(runDsn);
+        ReservePlan.Prober prober = new ReservePlan.Prober(runDsn, settings.schema(), QUEUE, 16, Duration.ofSeconds(30));
         TaskHarbor harbor = TaskHarbor.builder().driver(PostgresDriver.builder().dsn(runDsn).build()).ownsDriver(true)
             .build()) {
       TableStats stats = new TableStats(statsConnection, settings.schema());
@@ -110,8 +116,13 @@ final class StorageBloat {
       try {
         worker.start();
         producer.start();
-        System.out.printf(Locale.ROOT, "%7s %10s %8s %9s %10s %10s %10s %10s %10s %6s %6s %14s%n", "t (s)", "finished",
-            "jobs/s", "queued", "heap", "indexes", "total", "live", "dead", "vacs", "anls", "load");
+        System.out.println("columns: seconds since the start; jobs finished; their rate over the last interval; jobs "
+            + "queued (enqueued, not finished); th_jobs heap, indexes, total; live and dead tuples, autovacuums and "
+            + "autoanalyzes (pg_stat_user_tables); a reserve of 16 explained and rolled back: its execution time and "
+            + "the buffers its scan of th_jobs_reserve_idx touched; the load average");
+        System.out.printf(Locale.ROOT, "%7s %10s %8s %9s %10s %10s %10s %10s %10s %5s %5s %9s %9s %14s%n", "t (s)",
+            "finished", "jobs/s", "queued", "heap", "indexes", "total", "live", "dead", "vacs", "anls", "probe ms",
+            "scan bufs", "load");
         long next = start;
         long lastFinished = 0;
         double lastSeconds = 0;
@@ -123,7 +134,8 @@ final class StorageBloat {
           }
           long done = finished(worker);
           double t = (System.nanoTime() - start) / 1e9;
-          Point p = new Point(t, done, enqueued.get() - done, stats.sample(), TableStats.load());
+          Point p = new Point(t, done, enqueued.get() - done, stats.sample(), prober.probe(Instant.now()),
+              TableStats.load());
           points.add(p);
           print(p, (done - lastFinished) / (t - lastSeconds));
           lastFinished = done;
@@ -144,7 +156,7 @@ final class StorageBloat {
                 / 1_000_000));
             long done = finished(worker);
             Point p = new Point((System.nanoTime() - start) / 1e9, done, enqueued.get() - done, stats.sample(),
-                TableStats.load());
+                prober.probe(Instant.now()), TableStats.load());
             points.add(p);
             print(p, 0);
           }
@@ -210,9 +222,10 @@ final class StorageBloat {
 
   private static void print(Point p, double rate) {
     TableStats.Sample s = p.sample();
-    System.out.printf(Locale.ROOT, "%7.1f %,10d %,8.0f %,9d %10s %10s %10s %,10d %,10d %6d %6d %14s%n", p.seconds(),
-        p.finished(), rate, p.queued(), TableStats.mb(s.heapBytes()), TableStats.mb(s.indexBytes()),
-        TableStats.mb(s.totalBytes()), s.liveTuples(), s.deadTuples(), s.autovacuums(), s.autoanalyzes(), p.load());
+    System.out.printf(Locale.ROOT, "%7.1f %,10d %,8.0f %,9d %10s %10s %10s %,10d %,10d %5d %5d %9.2f %,9d %14s%n",
+        p.seconds(), p.finished(), rate, p.queued(), TableStats.mb(s.heapBytes()), TableStats.mb(s.indexBytes()),
+        TableStats.mb(s.totalBytes()), s.liveTuples(), s.deadTuples(), s.autovacuums(), s.autoanalyzes(),
+        p.probe().executionMillis(), p.probe().reserveScanBuffers(), p.load());
   }
 
   private static void summary(StorageSettings.Bloat settings, List<Point> points, int drainPoints, long finished,
@@ -258,6 +271,13 @@ final class StorageBloat {
     System.out.println("  final indexes: " + stats.indexSizes());
     System.out.printf(Locale.ROOT, "  purge: %,d jobs in %,d calls, slowest call %.0f ms%n", purged, purges,
         slowestPurgeNanos / 1e6);
+    double[] probes = points.subList(0, drainPoints).stream().mapToDouble(p -> p.probe().executionMillis()).sorted()
+        .toArray();
+    long mostBuffers = points.subList(0, drainPoints).stream().mapToLong(p -> p.probe().reserveScanBuffers()).max()
+        .orElse(0);
+    System.out.printf(Locale.ROOT, "  reserve probes while draining: median %.2f ms, max %.2f ms; the most buffers a "
+        + "scan of th_jobs_reserve_idx touched: %,d%n", StressPostgresExample.median(probes),
+        probes[probes.length - 1], mostBuffers);
     System.out.println("  last sample: " + ReserveScaling.describe(last.sample()));
   }
 }
