@@ -57,6 +57,10 @@ final class ReserveScaling {
     try (PostgresDriver driver = PostgresDriver.open(runDsn); Connection statsConnection = ExampleEnv.connect(runDsn)) {
       TableStats stats = new TableStats(statsConnection, settings.schema());
       System.out.println("server: " + stats.server());
+      String warning = stats.autovacuumWarning();
+      if (!warning.isEmpty()) {
+        System.out.println(warning);
+      }
       System.out.println("load average at start: " + TableStats.load());
 
       long start = System.nanoTime();

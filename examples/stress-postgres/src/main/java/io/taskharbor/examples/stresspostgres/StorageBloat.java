@@ -68,6 +68,10 @@ final class StorageBloat {
             .build()) {
       TableStats stats = new TableStats(statsConnection, settings.schema());
       System.out.println("server: " + stats.server());
+      String warning = stats.autovacuumWarning();
+      if (!warning.isEmpty()) {
+        System.out.println(warning);
+      }
       System.out.println("load average at start: " + TableStats.load());
       if (settings.holdXmin()) {
         holder = holdXmin(runDsn, statsConnection);

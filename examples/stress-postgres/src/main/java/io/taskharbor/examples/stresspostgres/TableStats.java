@@ -217,6 +217,12 @@ final class TableStats {
     return schema;
   }
 
+  /** A warning to print when autovacuum is off on the server, else empty. */
+  String autovacuumWarning() throws SQLException {
+    return pending().enabled() ? "" : "WARNING: autovacuum is OFF on this server (a CI server's setting, say): nothing "
+        + "but page pruning reclaims space, so these figures are not those of a default PostgreSQL";
+  }
+
   /** Bytes as megabytes with one decimal. */
   static String mb(long bytes) {
     return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
