@@ -161,8 +161,8 @@ final class JobStore {
   /**
    * One run of the enqueue statement; an entry is null when the job's key was taken concurrently. Jobs without a key
    * are created whenever the statement succeeds (the statement reports only the jobs with a key). A batch without keys
-   * takes a leaner statement of its own, and a single such job one with scalar parameters (a single enqueue's
-   * statement cost 0.15 ms before, 0.10 ms after, measured with pgbench; see docs/performance.md).
+   * takes a leaner statement of its own, and a single such job one with scalar parameters (what that is worth:
+   * docs/performance.md, section 4).
    */
   private List<@Nullable EnqueueResult> insert(Connection c, List<NewJob> batch, Instant now) throws SQLException {
     int n = batch.size();
