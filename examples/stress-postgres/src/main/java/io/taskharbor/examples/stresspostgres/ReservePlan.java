@@ -1,7 +1,9 @@
 package io.taskharbor.examples.stresspostgres;
 
 import io.taskharbor.examples.support.ExampleEnv;
-import io.taskharbor.spi.support.DriverRules;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,7 +11,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -19,108 +20,46 @@ import java.util.regex.Pattern;
  * The plans PostgreSQL makes for the driver's reserve statement, read with {@code EXPLAIN (ANALYZE, BUFFERS)} in a
  * transaction that is rolled back, so that explaining leases nothing.
  *
- * <p>The statement is a copy of the PostgreSQL driver's (its {@code Statements.reserve} for a queue without stored
- * settings), because the driver keeps its SQL to itself; {@code ReservePlanTest} fails when the two differ. The
- * driver prepares it on the server on first use, so after five executions on a connection PostgreSQL may switch to a
- * generic plan ({@code plan_cache_mode = auto}): this class shows the custom plan, the generic plan, and which of the
- * two a connection ends up with.
+ * <p>The statement is the PostgreSQL driver's own ({@code Statements.reserve}, for a queue without stored settings),
+ * read by reflection, because the driver keeps its SQL to itself: what is explained is what the driver sends, never
+ * a copy that could drift. The driver prepares it on the server on first use, so after five executions on a
+ * connection PostgreSQL may switch to a generic plan ({@code plan_cache_mode = auto}): this class shows the custom
+ * plan, the generic plan, and which of the two a connection ends up with.
  */
 final class ReservePlan {
   private ReservePlan() {}
 
-  /** The statement, with the driver's {@code :name} parameters. */
-  static String named(String schema) {
-    String t = "\"" + schema + "\".th_jobs";
-    String settingsTable = "\"" + schema + "\".th_queue_settings";
-    String room = "CASE WHEN EXISTS (SELECT 1 FROM %s s WHERE s.queue = :queue::text) THEN 0 ELSE :max::int END"
-        .formatted(settingsTable);
-    String leaseCommitMode = "SELECT set_config('synchronous_commit', 'off', true) AS mode";
-    String reservedColumns = "j.id, j.queue, j.type, j.payload::text AS payload, j.priority, j.run_at, "
-        + "j.idempotency_key, j.attempts, j.max_attempts, j.timeout_micros, j.lease_token, j.last_error, j.created_at, "
-        + "c.available_at AS claimable_at, c.swept, j.details_at, j.details_text";
-    return """
-        WITH commit_mode AS MATERIALIZED (%4$s),
-        canceling AS (
-          SELECT k.ctid, k.id, k.available_at
-          FROM %1$s AS k
-          WHERE k.queue = :queue::text AND k.status = 'inflight' AND k.cancel_requested_at IS NOT NULL
-            AND k.lease_expires_at <= :now::timestamptz
-          FOR UPDATE SKIP LOCKED
-        ),
-        expired AS (
-          SELECT e.ctid, e.id, e.available_at
-          FROM %1$s AS e
-          WHERE e.queue = :queue::text AND e.status = 'inflight' AND e.attempts >= e.max_attempts
-            AND e.available_at <= :now::timestamptz AND e.cancel_requested_at IS NULL
-          FOR UPDATE SKIP LOCKED
-        ),
-        picked AS (
-          SELECT c.ctid, c.id, c.available_at
-          FROM %1$s AS c
-          WHERE c.queue = :queue::text AND c.status IN ('ready', 'inflight') AND c.available_at <= :now::timestamptz
-            AND (c.status = 'ready' OR c.attempts < c.max_attempts) AND c.cancel_requested_at IS NULL
-          ORDER BY c.priority DESC, c.available_at, c.id
-          LIMIT %5$s
-          FOR UPDATE SKIP LOCKED
-        ),
-        chosen AS (
-          SELECT x.ctid AS tid, x.id, x.available_at, true AS swept, false AS canceled FROM expired x
-          UNION ALL
-          SELECT k.ctid, k.id, k.available_at, true, true FROM canceling k
-          UNION ALL
-          SELECT p.ctid, p.id, p.available_at, false, false FROM picked p
-        )
-        UPDATE %1$s AS j
-        SET status = CASE WHEN c.canceled THEN 'canceled' WHEN c.swept THEN 'dlq' ELSE 'inflight' END,
-            lease_token = CASE WHEN c.swept THEN NULL ELSE gen_random_uuid() END,
-            lease_expires_at = CASE WHEN c.swept THEN NULL ELSE :expires::timestamptz END,
-            available_at = CASE WHEN c.swept THEN NULL ELSE :expires::timestamptz END,
-            attempts = CASE WHEN c.swept THEN j.attempts ELSE j.attempts + 1 END,
-            dlq_reason = CASE WHEN c.swept AND NOT c.canceled THEN '%2$s' END,
-            dlq_failed_at = CASE WHEN c.swept AND NOT c.canceled THEN :now::timestamptz END,
-            finished_at = CASE WHEN c.swept THEN :now::timestamptz END,
-            leased_by = CASE WHEN c.swept THEN j.leased_by ELSE :holder::text END,
-            started_at = CASE WHEN c.swept THEN j.started_at ELSE :now::timestamptz END,
-            updated_at = :now::timestamptz
-        FROM chosen c
-        WHERE j.ctid = ANY (ARRAY(SELECT q.tid FROM chosen q)) AND j.ctid = c.tid AND j.id = c.id
-          AND (SELECT m.mode FROM commit_mode m) IS NOT NULL
-        RETURNING %3$s
-        """.formatted(t, DriverRules.LAST_ATTEMPT_EXPIRED, reservedColumns, leaseCommitMode, room);
-  }
-
   /**
-   * The statement with each {@code :name} replaced by {@code placeholder(name)}, skipping {@code ::} casts and quoted
-   * literals, as the driver's own parser does.
+   * The driver's reserve statement for {@code schema} as it sends it over JDBC (one {@code ?} per occurrence of a
+   * parameter), and the name of the parameter at each position, in order.
    */
-  static String replaceParameters(String sql, java.util.function.Function<String, String> placeholder) {
-    StringBuilder out = new StringBuilder(sql.length());
-    boolean quoted = false;
-    for (int i = 0; i < sql.length(); i++) {
-      char c = sql.charAt(i);
-      if (c == '\'') {
-        quoted = !quoted;
-      } else if (!quoted && c == ':' && i + 1 < sql.length() && sql.charAt(i + 1) == ':') {
-        out.append("::");
-        i++;
-        continue;
-      } else if (!quoted && c == ':' && i + 1 < sql.length() && Character.isLetter(sql.charAt(i + 1))) {
-        int end = i + 1;
-        while (end < sql.length() && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_')) {
-          end++;
-        }
-        out.append(placeholder.apply(sql.substring(i + 1, end)));
-        i = end - 1;
-        continue;
-      }
-      out.append(c);
-    }
-    return out.toString();
-  }
+  record Driver(String jdbc, List<String> parameters) {}
 
-  /** The statement as the driver sends it over JDBC: one {@code ?} per occurrence of a parameter. */
-  static String jdbc(String schema) {
-    return replaceParameters(named(schema), name -> "?");
+  static Driver driversReserve(String schema) {
+    try {
+      Class<?> statements = Class.forName("io.taskharbor.driver.postgres.Statements");
+      Constructor<?> constructor = statements.getDeclaredConstructor(String.class);
+      constructor.setAccessible(true);
+      Field reserve = statements.getDeclaredField("reserve");
+      reserve.setAccessible(true);
+      Object named = reserve.get(constructor.newInstance(schema));
+      Method jdbc = named.getClass().getDeclaredMethod("jdbc");
+      jdbc.setAccessible(true);
+      Field positions = named.getClass().getDeclaredField("positions");
+      positions.setAccessible(true);
+      Map<?, ?> byName = (Map<?, ?>) positions.get(named);
+      String sql = (String) jdbc.invoke(named);
+      String[] names = new String[(int) sql.chars().filter(ch -> ch == '?').count()];
+      byName.forEach((name, at) -> {
+        for (int position : (int[]) at) {
+          names[position - 1] = (String) name;
+        }
+      });
+      return new Driver(sql, List.of(names));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException("cannot read the reserve statement of the PostgreSQL driver on the classpath "
+          + "(its Statements.reserve and NamedSql changed shape?): " + e, e);
+    }
   }
 
   /**
@@ -131,9 +70,9 @@ final class ReservePlan {
    */
   static String explain(String dsn, String schema, String queue, int max, Instant now, Duration lease)
       throws SQLException {
-    Map<String, Integer> numbers = new LinkedHashMap<>();
-    String prepared = prepared(schema, numbers);
-    String args = arguments(numbers, queue, max, now, lease);
+    Driver reserve = driversReserve(schema);
+    String prepared = prepared(reserve);
+    String args = arguments(reserve, queue, max, now, lease);
     StringBuilder out = new StringBuilder();
     try (Connection c = ExampleEnv.connect(dsn); Statement s = c.createStatement()) {
       for (String name : List.of("custom_reserve", "generic_reserve", "auto_reserve")) {
@@ -166,13 +105,22 @@ final class ReservePlan {
     return out.toString();
   }
 
-  /** The statement with {@code $n} parameters, one per name, numbered into {@code numbers} in order of appearance. */
-  private static String prepared(String schema, Map<String, Integer> numbers) {
-    return replaceParameters(named(schema), name -> "$" + numbers.computeIfAbsent(name, n -> numbers.size() + 1));
+  /** The driver's statement with {@code $n} parameters: the n-th {@code ?} becomes {@code $n}. */
+  private static String prepared(Driver reserve) {
+    StringBuilder out = new StringBuilder();
+    int n = 0;
+    for (char c : reserve.jdbc().toCharArray()) {
+      if (c == '?') {
+        out.append('$').append(++n);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
-  /** The arguments of an {@code EXECUTE} of {@link #prepared}, as SQL literals in parentheses. */
-  private static String arguments(Map<String, Integer> numbers, String queue, int max, Instant now, Duration lease) {
+  /** The arguments of an {@code EXECUTE} of {@link #prepared}, as SQL literals in parentheses, one per position. */
+  private static String arguments(Driver reserve, String queue, int max, Instant now, Duration lease) {
     Map<String, String> values = Map.of(
         "queue", "'" + queue.replace("'", "''") + "'",
         "max", Integer.toString(max),
@@ -180,7 +128,14 @@ final class ReservePlan {
         "expires", "'" + now.plus(lease) + "'::timestamptz",
         "holder", "NULL::text");
     List<String> arguments = new ArrayList<>();
-    numbers.keySet().forEach(name -> arguments.add(values.get(name)));
+    for (String name : reserve.parameters()) {
+      String value = values.get(name);
+      if (value == null) {
+        throw new IllegalStateException("the driver's reserve statement has a parameter :" + name
+            + " that this benchmark does not know");
+      }
+      arguments.add(value);
+    }
     return "(" + String.join(", ", arguments) + ")";
   }
 
@@ -200,7 +155,7 @@ final class ReservePlan {
   static final class Prober implements AutoCloseable {
     private final Connection connection;
     private final Statement statement;
-    private final Map<String, Integer> numbers = new LinkedHashMap<>();
+    private final Driver reserve;
     private final String queue;
     private final int max;
     private final Duration lease;
@@ -211,7 +166,8 @@ final class ReservePlan {
       this.lease = lease;
       connection = ExampleEnv.connect(dsn);
       statement = connection.createStatement();
-      statement.execute("PREPARE probe_reserve AS " + prepared(schema, numbers));
+      reserve = driversReserve(schema);
+      statement.execute("PREPARE probe_reserve AS " + prepared(reserve));
       connection.setAutoCommit(false);
     }
 
@@ -221,7 +177,7 @@ final class ReservePlan {
       long buffers = -1;
       boolean inScan = false;
       try (ResultSet rs = statement.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE probe_reserve"
-          + arguments(numbers, queue, max, now, lease))) {
+          + arguments(reserve, queue, max, now, lease))) {
         while (rs.next()) {
           String line = rs.getString(1);
           if (line.contains("Index Scan using th_jobs_reserve_idx")) {

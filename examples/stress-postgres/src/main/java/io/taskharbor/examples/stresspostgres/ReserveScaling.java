@@ -56,12 +56,7 @@ final class ReserveScaling {
     long refused = 0;
     try (PostgresDriver driver = PostgresDriver.open(runDsn); Connection statsConnection = ExampleEnv.connect(runDsn)) {
       TableStats stats = new TableStats(statsConnection, settings.schema());
-      System.out.println("server: " + stats.server());
-      String warning = stats.autovacuumWarning();
-      if (!warning.isEmpty()) {
-        System.out.println(warning);
-      }
-      System.out.println("load average at start: " + TableStats.load());
+      stats.printStart();
 
       long start = System.nanoTime();
       fill(driver, settings.finished(), null, 0);

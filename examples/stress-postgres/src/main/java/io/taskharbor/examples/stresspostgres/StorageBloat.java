@@ -67,12 +67,7 @@ final class StorageBloat {
         TaskHarbor harbor = TaskHarbor.builder().driver(PostgresDriver.builder().dsn(runDsn).build()).ownsDriver(true)
             .build()) {
       TableStats stats = new TableStats(statsConnection, settings.schema());
-      System.out.println("server: " + stats.server());
-      String warning = stats.autovacuumWarning();
-      if (!warning.isEmpty()) {
-        System.out.println(warning);
-      }
-      System.out.println("load average at start: " + TableStats.load());
+      stats.printStart();
       if (settings.holdXmin()) {
         holder = holdXmin(runDsn, statsConnection);
       }

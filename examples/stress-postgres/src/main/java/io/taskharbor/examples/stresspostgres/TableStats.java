@@ -237,4 +237,14 @@ final class TableStats {
       return "?";
     }
   }
+
+  /** Prints what a run's figures depend on, before it starts: the server, a warning if autovacuum is off, the load. */
+  void printStart() throws SQLException {
+    System.out.println("server: " + server());
+    String warning = autovacuumWarning();
+    if (!warning.isEmpty()) {
+      System.out.println(warning);
+    }
+    System.out.println("load average at start: " + load());
+  }
 }
