@@ -429,8 +429,9 @@ public final class StressPostgresExample {
               public void reserved(String queue, List<JobRecord> jobs, Duration claimDuration) {
                 long now = System.nanoTime();
                 for (JobRecord job : jobs) {
-                  steps.computeIfAbsent(job.id(), id -> new long[4])[1] = now;
-                  steps.get(job.id())[2] = claimDuration.toNanos();
+                  long[] times = steps.computeIfAbsent(job.id(), id -> new long[4]);
+                  times[1] = now;
+                  times[2] = claimDuration.toNanos();
                 }
               }
             })
